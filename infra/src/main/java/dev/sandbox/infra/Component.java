@@ -1,0 +1,34 @@
+package dev.sandbox.infra;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** The servers the services depend on, with the client port each listens on by default. */
+public enum Component {
+    REDIS(6379),
+    POSTGRES(5432),
+    RABBITMQ(5672),
+    KAFKA(9092);
+
+    private final int defaultPort;
+
+    Component(int defaultPort) {
+        this.defaultPort = defaultPort;
+    }
+
+    public int defaultPort() {
+        return defaultPort;
+    }
+
+    /** The name used on the command line, in directories and in logs: {@code kafka}, {@code redis}... */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Component of(String id) {
+        return Arrays.stream(values())
+                .filter(c -> c.id().equals(id))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown infrastructure component: " + id));
+    }
+}

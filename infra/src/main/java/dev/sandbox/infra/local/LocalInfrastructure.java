@@ -1,0 +1,146 @@
+package dev.sandbox.infra.local;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+import dev.sandbox.infra.Component;
+import dev.sandbox.infra.Endpoints;
+import dev.sandbox.infra.Infrastructure;
+import dev.sandbox.infra.ReadinessProbe;
+
+/** The infrastructure as local processes, one {@link LocalServer} per component, in one {@link RunDirectory}. */
+public final class LocalInfrastructure implements Infrastructure {
+
+    private final RunDirectory run;
+    private final Map<Component, LocalServer> servers = new EnumMap<>(Component.class);
+    private Consumer<String> progress = message -> { };
+
+    public LocalInfrastructure(RunDirectory run) {
+        this.run = run;
+        // Components started earlier in this run (by this JVM or another) are known by their directories.
+        for (var component : Component.values()) {
+            if (java.nio.file.Files.exists(dir(component).resolve("ports.properties"))) {
+                server(component);
+            }
+        }
+    }
+
+    /** Where to report what is being waited for (the CLI prints it). */
+    public LocalInfrastructure onProgress(Consumer<String> progress) {
+        this.progress = progress;
+        return this;
+    }
+
+    public RunDirectory run() {
+        return run;
+    }
+
+    @Override
+    public synchronized void start(Set<Component> components) {
+        var launched = components.stream().map(this::server).filter(server -> !server.process().isAlive()).toList();
+        launched.forEach(server -> {
+            progress.accept("starting " + server.component().id());
+            server.launch(run.detached());
+        });
+        awaitReady(launched);
+    }
+
+    private void awaitReady(List<LocalServer> launched) {
+        var endpoints = endpoints();
+        inParallel(launched, server -> {
+            var began = System.nanoTime();
+            ReadinessProbe.awaitReady(server.component(), endpoints, server.startTimeout(), server.process()::requireAlive);
+            progress.accept(server.component().id() + " ready in " + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms");
+        });
+    }
+
+    /** Waiting is blocking I/O: one virtual thread per server, whatever the number of cores. */
+    private static void inParallel(java.util.Collection<LocalServer> servers, Consumer<LocalServer> action) {
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = servers.stream().map(server -> executor.submit(() -> action.accept(server))).toList();
+            for (var future : futures) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized Endpoints endpoints() {
+        var endpoints = new HashMap<Component, Endpoints.Endpoint>();
+        servers.forEach((component, server) -> endpoints.put(component, server.endpoint()));
+        return Endpoints.of(endpoints);
+    }
+
+    @Override
+    public boolean isReady(Component component) {
+        return servers.containsKey(component) && ReadinessProbe.isReady(component, endpoints());
+    }
+
+    @Override
+    public void kill(Component component) {
+        started(component).process().kill();
+    }
+
+    @Override
+    public void restart(Component component) {
+        var server = started(component);
+        server.stop();
+        start(Set.of(component));
+    }
+
+    @Override
+    public void pause(Component component) {
+        started(component).process().pause();
+    }
+
+    @Override
+    public void resume(Component component) {
+        started(component).process().resume();
+    }
+
+    /** Stops one component cleanly; its data stays for a later start. */
+    public void stop(Component component) {
+        started(component).stop();
+    }
+
+    /** The server behind a component, whether it runs or not. */
+    public synchronized LocalServer server(Component component) {
+        return servers.computeIfAbsent(component, c -> LocalServer.of(c, dir(c), run.host(), run.fixedPorts()));
+    }
+
+    public synchronized Map<Component, LocalServer> servers() {
+        return Map.copyOf(servers);
+    }
+
+    private synchronized LocalServer started(Component component) {
+        var server = servers.get(component);
+        if (server == null) {
+            throw new IllegalStateException(component.id() + " was never started in " + run.path());
+        }
+        return server;
+    }
+
+    /** Stops every component cleanly, all at once. */
+    @Override
+    public void close() {
+        inParallel(servers().values(), LocalServer::stop);
+    }
+
+    private java.nio.file.Path dir(Component component) {
+        return run.path().resolve(component.id());
+    }
+}
