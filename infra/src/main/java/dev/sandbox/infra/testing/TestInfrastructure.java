@@ -1,8 +1,11 @@
 package dev.sandbox.infra.testing;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ThrowingRunnable;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import dev.sandbox.infra.Component;
@@ -49,6 +52,23 @@ public record TestInfrastructure(Infrastructure infrastructure, String runId) {
         var name = "t_" + runId;
         endpoints().postgres().createDatabase(name);
         return name;
+    }
+
+    /**
+     * An outage of {@code component}: kills it, waits until {@code whileDown} holds, restarts it, and
+     * waits until {@code afterRestart} holds. Each wait has a deadline; the component is restarted
+     * even when the first wait fails, so the next test finds it up.
+     */
+    public void outage(Component component, ThrowingRunnable whileDown, ThrowingRunnable afterRestart) {
+        kill(component);
+        try {
+            Awaitility.await(component.id() + " down").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(whileDown);
+        } finally {
+            restart(component);
+        }
+        Awaitility.await(component.id() + " back").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(afterRestart);
     }
 
     public void kill(Component component) {
