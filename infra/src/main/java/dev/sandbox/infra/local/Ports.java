@@ -40,7 +40,7 @@ public final class Ports {
      * The ports recorded in {@code file}, or new ones: {@code fixed} names get their given port
      * (which must be free), the others a free one.
      */
-    static Ports loadOrAllocate(Path file, String host, Map<String, Integer> fixed, Set<String> free) {
+    public static Ports loadOrAllocate(Path file, String host, Map<String, Integer> fixed, Set<String> free) {
         if (Files.exists(file)) {
             return load(file);
         }
@@ -63,7 +63,7 @@ public final class Ports {
         return new Ports(ports);
     }
 
-    static Ports load(Path file) {
+    public static Ports load(Path file) {
         var properties = new Properties();
         try (var in = Files.newInputStream(file)) {
             properties.load(in);

@@ -1,0 +1,197 @@
+package dev.sandbox.infra.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import dev.sandbox.infra.Component;
+import dev.sandbox.infra.Endpoints;
+import dev.sandbox.infra.local.LocalInfrastructure;
+import dev.sandbox.infra.local.ManagedProcess;
+import dev.sandbox.infra.local.RunDirectory;
+
+/**
+ * The running sandbox: the infrastructure and the services of one run directory. Every
+ * {@code ./sandbox} command builds one from the directory, acts, and exits; the processes live on.
+ */
+public final class Sandbox {
+
+    private static final Pattern URL_REFERENCE = Pattern.compile("\\{url:([a-z0-9-]+)}");
+    private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(180);
+
+    private final Path root;
+    private final RunDirectory run;
+    private final LocalInfrastructure infrastructure;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+
+    public Sandbox(Path root, RunDirectory run) {
+        this.root = root;
+        this.run = run;
+        this.infrastructure = new LocalInfrastructure(run);
+        for (var spec : Topology.SERVICES) {
+            services.put(spec.name(), new ServiceProcess(spec, run.path().resolve(spec.name()), run.host(), run.fixedPorts()));
+        }
+    }
+
+    public RunDirectory run() {
+        return run;
+    }
+
+    public LocalInfrastructure infrastructure() {
+        return infrastructure;
+    }
+
+    public List<ServiceProcess> services() {
+        return List.copyOf(services.values());
+    }
+
+    public Optional<ServiceProcess> service(String name) {
+        return Optional.ofNullable(services.get(name));
+    }
+
+    /**
+     * Starts what is not running among {@code selected} and the infrastructure they need, then waits
+     * for each to be ready, reporting progress. Running processes are left alone: up twice is harmless.
+     */
+    public void up(List<ServiceProcess> selected, Consumer<String> progress) {
+        var needs = Topology.needs(selected.stream().map(ServiceProcess::spec).toList());
+        infrastructure.onProgress(progress).start(needs);
+        selected.stream().map(service -> service.spec().database()).filter(java.util.Objects::nonNull).distinct()
+                .forEach(database -> infrastructure.endpoints().postgres().createDatabase(database));
+
+        var starting = selected.stream().filter(service -> !service.process().isAlive()).toList();
+        starting.forEach(ServiceProcess::allocatePort);
+        for (var service : starting) {
+            progress.accept("starting " + service.spec().name());
+            service.start(root, environment(service));
+        }
+        awaitReady(starting, progress);
+    }
+
+    /** What a service process gets: the addresses of what it needs, its port, and its own settings. */
+    public Map<String, String> environment(ServiceProcess service) {
+        var spec = service.spec();
+        var environment = new LinkedHashMap<String, String>();
+        environment.putAll(infrastructure.endpoints().environment(spec.needs(), spec.database()));
+        environment.put("QUARKUS_HTTP_PORT", String.valueOf(service.port()));
+        environment.put("QUARKUS_PROFILE", "prod,sandbox");
+        spec.environment().forEach((key, value) -> environment.put(key, resolveUrls(value)));
+        return environment;
+    }
+
+    private String resolveUrls(String value) {
+        return URL_REFERENCE.matcher(value).replaceAll(match -> services.get(match.group(1)).url());
+    }
+
+    private void awaitReady(List<ServiceProcess> starting, Consumer<String> progress) {
+        var began = System.nanoTime();
+        var pending = new ArrayList<>(starting);
+        long lastReport = 0;
+        while (!pending.isEmpty()) {
+            for (var service : List.copyOf(pending)) {
+                service.process().requireAlive();
+                if (service.isReady()) {
+                    pending.remove(service);
+                    progress.accept(service.spec().name() + " ready in " + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms");
+                }
+            }
+            var elapsed = Duration.ofNanos(System.nanoTime() - began);
+            if (elapsed.compareTo(SERVICE_START_TIMEOUT) > 0) {
+                throw new IllegalStateException("not ready after " + SERVICE_START_TIMEOUT.toSeconds() + " s: "
+                        + pending.stream().map(s -> s.spec().name() + " (log: " + s.process().log() + ")").toList());
+            }
+            if (!pending.isEmpty() && elapsed.toSeconds() >= lastReport + 5) {
+                lastReport = elapsed.toSeconds();
+                progress.accept("waiting for " + pending.stream().map(s -> s.spec().name()).toList() + " (" + lastReport + " s)");
+            }
+            sleep(250);
+        }
+    }
+
+    /** Stops the services (gracefully, all at once), then the infrastructure, then deletes the run. */
+    public void down(Consumer<String> progress) {
+        var running = services.values().stream().filter(service -> service.process().isAlive()).toList();
+        if (!running.isEmpty()) {
+            progress.accept("stopping " + running.stream().map(s -> s.spec().name()).toList());
+        }
+        inParallel(running, ServiceProcess::stop);
+        var infra = infrastructure.servers().values().stream().filter(server -> server.process().isAlive()).toList();
+        if (!infra.isEmpty()) {
+            progress.accept("stopping " + infra.stream().map(server -> server.component().id()).toList());
+        }
+        infrastructure.close();
+        // Anything still alive (a process started by hand in the run, say) goes too.
+        run.destroy();
+    }
+
+    /** A component by its command-line name: an infrastructure server or a service. */
+    public ManagedProcess process(String name) {
+        var service = services.get(name);
+        if (service != null) {
+            return service.process();
+        }
+        return infrastructure.server(component(name)).process();
+    }
+
+    public static Component component(String name) {
+        try {
+            return Component.of(name);
+        } catch (IllegalArgumentException e) {
+            var names = new ArrayList<String>();
+            for (var component : Component.values()) {
+                names.add(component.id());
+            }
+            Topology.SERVICES.forEach(service -> names.add(service.name()));
+            throw new IllegalArgumentException("no component named " + name + "; components: " + String.join(", ", names));
+        }
+    }
+
+    public void restart(String name, Consumer<String> progress) {
+        var service = services.get(name);
+        if (service == null) {
+            infrastructure.onProgress(progress).restart(component(name));
+            return;
+        }
+        service.stop();
+        up(List.of(service), progress);
+    }
+
+    /** The endpoints of running infrastructure, for status: each component's address. */
+    public Map<Component, Endpoints.Endpoint> infrastructureEndpoints() {
+        return new HashMap<>(infrastructure.endpoints().byComponent());
+    }
+
+    private static <T> void inParallel(List<T> items, Consumer<T> action) {
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = items.stream().map(item -> executor.submit(() -> action.accept(item))).toList();
+            for (var future : futures) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.sandbox.infra.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.sandbox.infra.local.ManagedProcess;
+import dev.sandbox.infra.local.Ports;
+
+/**
+ * A service's fast-jar run as a process of the sandbox, in a directory of its own (pid, log, temp
+ * files: Quarkus writes its caches under {@code java.io.tmpdir}). Ready when its own readiness
+ * endpoint says so, which checks the service's dependencies.
+ */
+public final class ServiceProcess {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final ServiceSpec spec;
+    private final Path dir;
+    private final String host;
+    private final boolean fixedPort;
+    private final ManagedProcess process;
+
+    public ServiceProcess(ServiceSpec spec, Path dir, String host, boolean fixedPort) {
+        this.spec = spec;
+        this.dir = dir;
+        this.host = host;
+        this.fixedPort = fixedPort;
+        this.process = new ManagedProcess(spec.name(), dir);
+    }
+
+    public ServiceSpec spec() {
+        return spec;
+    }
+
+    public ManagedProcess process() {
+        return process;
+    }
+
+    /** Started once: its port, kept for restarts. */
+    public boolean everStarted() {
+        return Files.exists(portsFile());
+    }
+
+    /** The port it listens on: the design's port, or with free ports the one chosen at its first start. */
+    public int port() {
+        if (everStarted()) {
+            return Ports.load(portsFile()).get("http");
+        }
+        if (!fixedPort) {
+            throw new IllegalStateException(spec.name() + " has no port before its first start");
+        }
+        return spec.port();
+    }
+
+    public String url() {
+        return "http://" + host + ":" + port();
+    }
+
+    private Path portsFile() {
+        return dir.resolve("ports.properties");
+    }
+
+    /** Chooses the port (the design's, which must be free, or any free one) unless chosen before. */
+    public void allocatePort() {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Ports.loadOrAllocate(portsFile(), host,
+                fixedPort ? Map.of("http", spec.port()) : Map.of(),
+                fixedPort ? java.util.Set.of() : java.util.Set.of("http"));
+    }
+
+    public static Path jar(Path root, ServiceSpec spec) {
+        return root.resolve(spec.module()).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    /** Starts the jar; {@code environment} must hold the service's own port (see {@link #allocatePort()}). */
+    public void start(Path root, Map<String, String> environment) {
+        var jar = jar(root, spec);
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build with ./mvnw package -DskipTests");
+        }
+        try {
+            Files.createDirectories(dir.resolve("tmp"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var command = List.of(java, "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
+                "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString());
+        process.start(command, environment, root, true);
+    }
+
+    /** Asks for a graceful shutdown (readiness flips, in-flight work finishes), SIGKILL after 30 s. */
+    public void stop() {
+        process.stop(dev.sandbox.infra.local.Signal.TERM, Duration.ofSeconds(30));
+    }
+
+    public boolean isReady() {
+        try {
+            var request = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).timeout(Duration.ofSeconds(3)).build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

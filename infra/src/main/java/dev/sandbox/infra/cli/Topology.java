@@ -1,0 +1,42 @@
+package dev.sandbox.infra.cli;
+
+import static dev.sandbox.infra.Component.KAFKA;
+import static dev.sandbox.infra.Component.POSTGRES;
+import static dev.sandbox.infra.Component.RABBITMQ;
+import static dev.sandbox.infra.Component.REDIS;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.sandbox.infra.Component;
+
+/**
+ * The sandbox as DESIGN.md draws it: which services run, on which ports, needing what. The
+ * Compose file and the Kubernetes manifests describe the same topology (a test keeps them in step).
+ */
+public final class Topology {
+
+    public static final List<ServiceSpec> SERVICES = List.of(
+            ServiceSpec.of("gateway", "gateway", 8080, Set.of(REDIS)),
+            ServiceSpec.of("order-service", "order-service", 8081, Set.of(POSTGRES, KAFKA, REDIS)).database("orders"),
+            ServiceSpec.of("ingestion-service", "ingestion-service", 8082, Set.of(KAFKA, POSTGRES)).database("ingestion"),
+            ServiceSpec.of("chat-service", "chat-service", 8083, Set.of(REDIS, RABBITMQ)),
+            ServiceSpec.of("chat-service-2", "chat-service", 8093, Set.of(REDIS, RABBITMQ)),
+            ServiceSpec.of("rag-service", "rag-service", 8084, Set.of(RABBITMQ, REDIS)));
+
+    private Topology() {
+    }
+
+    public static Optional<ServiceSpec> service(String name) {
+        return SERVICES.stream().filter(service -> service.name().equals(name)).findFirst();
+    }
+
+    /** The infrastructure the given services need. */
+    public static Set<Component> needs(List<ServiceSpec> services) {
+        var needs = EnumSet.noneOf(Component.class);
+        services.forEach(service -> needs.addAll(service.needs()));
+        return needs;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.sandbox.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.sandbox.infra.local.Ports;
+import dev.sandbox.infra.local.RunDirectory;
+
+/**
+ * ./sandbox as a newcomer uses it: up, status, up again, a fault, down. The run has a name and
+ * free ports of its own, so it never meets a sandbox someone is running on this machine, and the
+ * script is started with an old JDK first on PATH and no JAVA_HOME: it must find a JDK >= 21 itself.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SandboxCliIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("sandbox.root", "..")).toAbsolutePath().normalize();
+    private static final String RUN = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final List<String> COMPONENTS = List.of("redis", "postgres", "rabbitmq", "kafka", "gateway",
+            "order-service", "ingestion-service", "chat-service", "chat-service-2", "rag-service");
+
+    /** Pids and ports seen by status while everything ran. */
+    private static final Map<String, Long> PIDS = new HashMap<>();
+    private static final List<Integer> PORTS = new ArrayList<>();
+
+    record Result(int exitCode, String output) {
+    }
+
+    @Test
+    @Order(1)
+    void upStartsEveryComponentAndReportsTimeAndMemory() throws Exception {
+        var up = sandbox(Duration.ofMinutes(5), "up", "--free-ports");
+
+        assertThat(up.exitCode()).as(up.output()).isZero();
+        assertThat(up.output()).containsPattern("up in [0-9.]+ s, [0-9]+ MB resident in total");
+        for (var component : COMPONENTS) {
+            assertThat(up.output()).as(up.output()).containsPattern("(?m)^" + component + " +[0-9]+ +[0-9]+ +yes ");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void statusShowsEveryComponentReady() throws Exception {
+        var status = sandbox(Duration.ofMinutes(1), "status");
+
+        assertThat(status.exitCode()).as(status.output()).isZero();
+        for (var line : status.output().lines().toList()) {
+            var columns = line.trim().split(" +");
+            if (COMPONENTS.contains(columns[0])) {
+                assertThat(columns[3]).as(line).isEqualTo("yes");
+                assertThat(Long.parseLong(columns[4])).as("RSS of " + line).isPositive();
+                PIDS.put(columns[0], Long.parseLong(columns[1]));
+                PORTS.add(Integer.parseInt(columns[2]));
+            }
+        }
+        assertThat(PIDS.keySet()).containsExactlyInAnyOrderElementsOf(COMPONENTS);
+    }
+
+    @Test
+    @Order(3)
+    void upAgainIsHarmless() throws Exception {
+        var again = sandbox(Duration.ofMinutes(2), "up");
+
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(again.output()).doesNotContain("starting");
+        var status = sandbox(Duration.ofMinutes(1), "status");
+        PIDS.forEach((component, pid) ->
+                assertThat(status.output()).as("same process for " + component).containsPattern("(?m)^" + component + " +" + pid + " "));
+    }
+
+    @Test
+    @Order(4)
+    void aKilledComponentShowsDownAndComesBackOnRestart() throws Exception {
+        assertThat(sandbox(Duration.ofMinutes(1), "kill", "redis").exitCode()).isZero();
+        var status = sandbox(Duration.ofMinutes(1), "status");
+        assertThat(status.exitCode()).isEqualTo(1);
+        assertThat(status.output()).containsPattern("(?m)^redis +- +[0-9]+ +down ");
+
+        var restart = sandbox(Duration.ofMinutes(2), "restart", "redis");
+        assertThat(restart.exitCode()).as(restart.output()).isZero();
+        assertThat(sandbox(Duration.ofMinutes(1), "status").exitCode()).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void unknownComponentsAreRefusedWithTheList() throws Exception {
+        var kill = sandbox(Duration.ofMinutes(1), "kill", "no-such-thing");
+
+        assertThat(kill.exitCode()).isEqualTo(2);
+        assertThat(kill.output()).contains("no component named no-such-thing").contains("order-service");
+    }
+
+    @Test
+    @Order(6)
+    void downLeavesNoProcessAndNoPortBehind() throws Exception {
+        var down = sandbox(Duration.ofMinutes(2), "down");
+
+        assertThat(down.exitCode()).as(down.output()).isZero();
+        PIDS.forEach((component, pid) ->
+                assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as(component + " pid " + pid).isEmpty());
+        PORTS.forEach(port -> assertThat(Ports.isFree("127.0.0.1", port)).as("port " + port).isTrue());
+        assertThat(RunDirectory.base().resolve(RUN)).doesNotExist();
+        assertThat(sandbox(Duration.ofMinutes(1), "status").output()).contains("not running");
+    }
+
+    @AfterAll
+    static void downWhateverHappened() throws Exception {
+        sandbox(Duration.ofMinutes(2), "down");
+    }
+
+    /** Runs ./sandbox with an environment like a newcomer's: no JAVA_HOME, an old java first on PATH if there is one. */
+    private static Result sandbox(Duration timeout, String... args) throws IOException, InterruptedException {
+        var command = new ArrayList<String>();
+        command.add(ROOT.resolve("sandbox").toString());
+        command.addAll(List.of(args));
+        var log = Files.createTempFile("sandbox-cli", ".log");
+        var builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        var environment = builder.environment();
+        environment.remove("JAVA_HOME");
+        environment.put("PATH", oldJdkBin().map(bin -> bin + ":").orElse("") + environment.getOrDefault("PATH", ""));
+        environment.put("SANDBOX_RUN", RUN);
+        // The reactor just built every module; the script must not start a second Maven build.
+        environment.put("SANDBOX_SKIP_BUILD", "1");
+        var process = builder.start();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError("./sandbox " + String.join(" ", args) + " took over " + timeout + ":\n" + Files.readString(log));
+        }
+        var output = Files.readString(log, StandardCharsets.UTF_8);
+        Files.delete(log);
+        return new Result(process.exitValue(), output);
+    }
+
+    /** A JDK older than 21, to put first on PATH, when the machine has one. */
+    private static java.util.Optional<Path> oldJdkBin() throws IOException {
+        var jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return java.util.Optional.empty();
+        }
+        try (Stream<Path> homes = Files.list(jvms)) {
+            return homes.filter(home -> home.getFileName().toString().matches(".*-(8|11|17)(-.*)?"))
+                    .map(home -> home.resolve("bin"))
+                    .filter(bin -> Files.isExecutable(bin.resolve("java")))
+                    .findFirst();
+        }
+    }
+}
