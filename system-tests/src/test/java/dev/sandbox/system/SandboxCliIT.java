@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.sandbox.infra.Component;
+import dev.sandbox.infra.cli.ServiceSpec;
+import dev.sandbox.infra.cli.Topology;
 import dev.sandbox.infra.local.Ports;
 import dev.sandbox.infra.local.RunDirectory;
 
@@ -34,8 +38,10 @@ class SandboxCliIT {
 
     private static final Path ROOT = Path.of(System.getProperty("sandbox.root", "..")).toAbsolutePath().normalize();
     private static final String RUN = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
-    private static final List<String> COMPONENTS = List.of("redis", "postgres", "rabbitmq", "kafka", "gateway",
-            "order-service", "ingestion-service", "chat-service", "chat-service-2", "rag-service");
+    /** Every infrastructure component and every service of the topology. */
+    private static final List<String> COMPONENTS = Stream.concat(
+            Arrays.stream(Component.values()).map(Component::id),
+            Topology.SERVICES.stream().map(ServiceSpec::name)).toList();
 
     /** Pids and ports seen by status while everything ran. */
     private static final Map<String, Long> PIDS = new HashMap<>();
