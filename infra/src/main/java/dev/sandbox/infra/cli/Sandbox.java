@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 import dev.sandbox.infra.Component;
 import dev.sandbox.infra.Endpoints;
@@ -25,7 +24,6 @@ import dev.sandbox.infra.local.RunDirectory;
  */
 public final class Sandbox {
 
-    private static final Pattern URL_REFERENCE = Pattern.compile("\\{url:([a-z0-9-]+)}");
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(180);
 
     private final Path root;
@@ -79,17 +77,7 @@ public final class Sandbox {
 
     /** What a service process gets: the addresses of what it needs, its port, and its own settings. */
     public Map<String, String> environment(ServiceProcess service) {
-        var spec = service.spec();
-        var environment = new LinkedHashMap<String, String>();
-        environment.putAll(infrastructure.endpoints().environment(spec.needs(), spec.database()));
-        environment.put("QUARKUS_HTTP_PORT", String.valueOf(service.port()));
-        environment.put("QUARKUS_PROFILE", "prod,sandbox");
-        spec.environment().forEach((key, value) -> environment.put(key, resolveUrls(value)));
-        return environment;
-    }
-
-    private String resolveUrls(String value) {
-        return URL_REFERENCE.matcher(value).replaceAll(match -> services.get(match.group(1)).url());
+        return service.spec().environment(infrastructure.endpoints(), service.port(), name -> services.get(name).url());
     }
 
     private void awaitReady(List<ServiceProcess> starting, Consumer<String> progress) {

@@ -4,8 +4,11 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.Endpoints;
 
 /**
  * One service process of the sandbox: which module's jar it runs, on which port, what it needs,
@@ -16,6 +19,8 @@ import dev.sandbox.infra.Component;
  */
 public record ServiceSpec(String name, String module, int port, Set<Component> needs, String database,
         Map<String, String> environment) {
+
+    private static final Pattern URL_REFERENCE = Pattern.compile("\\{url:([a-z0-9-]+)}");
 
     public ServiceSpec {
         needs = needs.isEmpty() ? EnumSet.noneOf(Component.class) : EnumSet.copyOf(needs);
@@ -28,6 +33,21 @@ public record ServiceSpec(String name, String module, int port, Set<Component> n
 
     public ServiceSpec database(String database) {
         return new ServiceSpec(name, module, port, needs, database, environment);
+    }
+
+    /**
+     * The environment this service runs with, wherever it runs (./sandbox, Compose, Kubernetes): the
+     * addresses of what it needs, its port and profile, and its own settings, with
+     * {@code {url:name}} resolved by {@code urlOf}.
+     */
+    public Map<String, String> environment(Endpoints endpoints, int httpPort, Function<String, String> urlOf) {
+        var resolved = new LinkedHashMap<String, String>();
+        resolved.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
+        resolved.put("QUARKUS_PROFILE", "prod,sandbox");
+        resolved.putAll(endpoints.environment(needs, database));
+        environment.forEach((key, value) ->
+                resolved.put(key, URL_REFERENCE.matcher(value).replaceAll(match -> urlOf.apply(match.group(1)))));
+        return resolved;
     }
 
     public ServiceSpec env(String key, String value) {

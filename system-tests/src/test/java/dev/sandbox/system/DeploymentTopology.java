@@ -1,0 +1,58 @@
+package dev.sandbox.system;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.sandbox.infra.Component;
+import dev.sandbox.infra.Endpoints;
+import dev.sandbox.infra.cli.ServiceSpec;
+import dev.sandbox.infra.cli.Topology;
+
+/**
+ * The topology as Compose and Kubernetes see it: every server reachable by its component name on
+ * its default port, every service by its name. What each service's environment must then be comes
+ * from the same code ./sandbox uses, so the three ways to run the sandbox cannot drift apart.
+ */
+final class DeploymentTopology {
+
+    static final Path ROOT = Path.of(System.getProperty("sandbox.root", "..")).toAbsolutePath().normalize();
+
+    static final Endpoints BY_NAME = Endpoints.of(Map.of(
+            Component.REDIS, new Endpoints.Redis("redis", Component.REDIS.defaultPort()),
+            Component.POSTGRES, new Endpoints.Postgres("postgres", Component.POSTGRES.defaultPort(),
+                    Endpoints.POSTGRES_USER, Endpoints.POSTGRES_PASSWORD),
+            Component.RABBITMQ, new Endpoints.RabbitMq("rabbitmq", Component.RABBITMQ.defaultPort(),
+                    Endpoints.RABBITMQ_USER, Endpoints.RABBITMQ_PASSWORD),
+            Component.KAFKA, new Endpoints.Kafka("kafka", Component.KAFKA.defaultPort())));
+
+    private DeploymentTopology() {
+    }
+
+    static Map<String, String> environment(ServiceSpec service) {
+        return service.environment(BY_NAME, service.port(),
+                name -> "http://" + name + ":" + Topology.service(name).orElseThrow().port());
+    }
+
+    /** The image every deployment runs for a module (the one Quarkus' container-image settings name). */
+    static String image(ServiceSpec service) {
+        return "localhost:5000/sandbox/" + service.module() + ":1.0.0-SNAPSHOT";
+    }
+
+    static List<String> databases() {
+        return Topology.SERVICES.stream().map(ServiceSpec::database).filter(java.util.Objects::nonNull).distinct().toList();
+    }
+
+    /** Runs a validation tool on the files; returns its output, failing with it if the tool does. */
+    static String run(List<String> command) throws IOException, InterruptedException {
+        var process = new ProcessBuilder(new ArrayList<>(command)).directory(ROOT.toFile()).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed:\n" + output);
+        }
+        return output;
+    }
+}
