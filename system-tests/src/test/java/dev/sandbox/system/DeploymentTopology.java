@@ -42,6 +42,25 @@ final class DeploymentTopology {
         return "localhost:5000/sandbox/" + service.module() + ":1.0.0-SNAPSHOT";
     }
 
+    /**
+     * The Deployments the topology makes, with their replica counts. A service that runs the same
+     * module with the same needs and settings as an earlier one (chat-service-2) is another replica
+     * of it: locally it needs a port of its own, in a cluster a pod of its own.
+     */
+    static Map<ServiceSpec, Integer> deployments() {
+        var deployments = new java.util.LinkedHashMap<ServiceSpec, Integer>();
+        for (var service : Topology.SERVICES) {
+            var primary = deployments.keySet().stream().filter(existing -> sameDeployment(existing, service)).findFirst();
+            primary.ifPresentOrElse(p -> deployments.merge(p, 1, Integer::sum), () -> deployments.put(service, 1));
+        }
+        return deployments;
+    }
+
+    private static boolean sameDeployment(ServiceSpec a, ServiceSpec b) {
+        return a.module().equals(b.module()) && a.needs().equals(b.needs())
+                && java.util.Objects.equals(a.database(), b.database()) && a.environment().equals(b.environment());
+    }
+
     static List<String> databases() {
         return Topology.SERVICES.stream().map(ServiceSpec::database).filter(java.util.Objects::nonNull).distinct().toList();
     }
