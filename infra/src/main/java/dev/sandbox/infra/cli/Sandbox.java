@@ -8,14 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 import dev.sandbox.infra.Component;
 import dev.sandbox.infra.Endpoints;
 import dev.sandbox.infra.local.LocalInfrastructure;
 import dev.sandbox.infra.local.ManagedProcess;
+import dev.sandbox.infra.local.Parallel;
 import dev.sandbox.infra.local.RunDirectory;
 
 /**
@@ -111,7 +110,7 @@ public final class Sandbox {
         if (!running.isEmpty()) {
             progress.accept("stopping " + running.stream().map(s -> s.spec().name()).toList());
         }
-        inParallel(running, ServiceProcess::stop);
+        Parallel.forEach(running, ServiceProcess::stop);
         var infra = infrastructure.servers().values().stream().filter(server -> server.process().isAlive()).toList();
         if (!infra.isEmpty()) {
             progress.accept("stopping " + infra.stream().map(server -> server.component().id()).toList());
@@ -156,22 +155,6 @@ public final class Sandbox {
     /** The endpoints of running infrastructure, for status: each component's address. */
     public Map<Component, Endpoints.Endpoint> infrastructureEndpoints() {
         return new HashMap<>(infrastructure.endpoints().byComponent());
-    }
-
-    private static <T> void inParallel(List<T> items, Consumer<T> action) {
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            var futures = items.stream().map(item -> executor.submit(() -> action.accept(item))).toList();
-            for (var future : futures) {
-                try {
-                    future.get();
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
     }
 
     private static void sleep(long millis) {

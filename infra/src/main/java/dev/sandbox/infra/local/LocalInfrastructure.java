@@ -6,8 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 import dev.sandbox.infra.Component;
@@ -54,28 +52,11 @@ public final class LocalInfrastructure implements Infrastructure {
 
     private void awaitReady(List<LocalServer> launched) {
         var endpoints = endpoints();
-        inParallel(launched, server -> {
+        Parallel.forEach(launched, server -> {
             var began = System.nanoTime();
             ReadinessProbe.awaitReady(server.component(), endpoints, server.startTimeout(), server.process()::requireAlive);
             progress.accept(server.component().id() + " ready in " + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms");
         });
-    }
-
-    /** Waiting is blocking I/O: one virtual thread per server, whatever the number of cores. */
-    private static void inParallel(java.util.Collection<LocalServer> servers, Consumer<LocalServer> action) {
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            var futures = servers.stream().map(server -> executor.submit(() -> action.accept(server))).toList();
-            for (var future : futures) {
-                try {
-                    future.get();
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted", e);
-                }
-            }
-        }
     }
 
     @Override
@@ -137,7 +118,7 @@ public final class LocalInfrastructure implements Infrastructure {
     /** Stops every component cleanly, all at once. */
     @Override
     public void close() {
-        inParallel(servers().values(), LocalServer::stop);
+        Parallel.forEach(servers().values(), LocalServer::stop);
     }
 
     private java.nio.file.Path dir(Component component) {
