@@ -1,0 +1,97 @@
+package dev.sandbox.gateway.proxy;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.sandbox.gateway.auth.Authenticator;
+import dev.sandbox.gateway.auth.Caller;
+import dev.sandbox.gateway.routing.Route;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Which headers cross the gateway. Hop-by-hop headers (RFC 9110 section 7.6.1) describe one
+ * connection, not the message, so they stop here, with every header the {@code Connection} header
+ * names. What the gateway vouches for (the client's address, who the caller is) is set by the
+ * gateway only: a client sending its own {@code X-Forwarded-For} or {@code X-Auth-Subject} is
+ * overwritten, never believed.
+ */
+final class ForwardedHeaders {
+
+    static final String REQUEST_ID = "X-Request-Id";
+
+    private static final Set<String> HOP_BY_HOP = lowerCase("Connection", "Keep-Alive", "Proxy-Connection",
+            "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer", "Transfer-Encoding", "Upgrade");
+
+    /** Set again by the gateway, or by the tracing of its own client call (traceparent, tracestate, baggage). */
+    private static final Set<String> REPLACED = lowerCase("Host", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
+            "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix", REQUEST_ID, "X-Auth-Subject", "X-Auth-Tier",
+            "X-Auth-Scopes", "traceparent", "tracestate", "baggage");
+
+    /** The caller's secret stays at the edge. */
+    private static final Set<String> SECRETS = lowerCase(Authenticator.API_KEY_HEADER);
+
+    /** The WebSocket client negotiates its own handshake with the upstream. */
+    private static final Set<String> WEBSOCKET_HANDSHAKE = lowerCase("Sec-WebSocket-Key", "Sec-WebSocket-Version",
+            "Sec-WebSocket-Extensions", "Sec-WebSocket-Accept");
+
+    private ForwardedHeaders() {
+    }
+
+    /** The headers of the request to the upstream. */
+    static MultiMap upstreamRequest(HttpServerRequest request, Route route, Caller caller, String requestId, boolean webSocket) {
+        var in = request.headers();
+        var dropped = connectionListed(in);
+        var out = MultiMap.caseInsensitiveMultiMap();
+        in.forEach(header -> {
+            var name = header.getKey().toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(name) && !REPLACED.contains(name) && !SECRETS.contains(name) && !dropped.contains(name)
+                    && !(webSocket && WEBSOCKET_HANDSHAKE.contains(name))) {
+                out.add(header.getKey(), header.getValue());
+            }
+        });
+        out.set("X-Forwarded-For", request.remoteAddress().hostAddress());
+        out.set("X-Forwarded-Proto", request.scheme());
+        if (request.authority() != null) {
+            out.set("X-Forwarded-Host", request.authority().toString());
+        }
+        out.set("X-Forwarded-Prefix", route.prefix());
+        out.set(REQUEST_ID, requestId);
+        if (caller.kind() != Caller.Kind.ANONYMOUS) {
+            out.set("X-Auth-Subject", caller.limitKey());
+            out.set("X-Auth-Tier", caller.tier());
+            out.set("X-Auth-Scopes", String.join(" ", new TreeSet<>(caller.scopes())));
+        }
+        return out;
+    }
+
+    /** Copies an upstream response's end-to-end headers to the client's response. */
+    static void copyResponse(MultiMap upstream, MultiMap out) {
+        var dropped = connectionListed(upstream);
+        upstream.forEach(header -> {
+            var name = header.getKey().toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(name) && !dropped.contains(name)) {
+                out.add(header.getKey(), header.getValue());
+            }
+        });
+    }
+
+    private static Set<String> connectionListed(MultiMap headers) {
+        var listed = new TreeSet<String>();
+        headers.getAll("Connection").forEach(value -> {
+            for (var token : value.split(",")) {
+                listed.add(token.trim().toLowerCase(Locale.ROOT));
+            }
+        });
+        return listed;
+    }
+
+    private static Set<String> lowerCase(String... names) {
+        var set = new TreeSet<String>();
+        for (var name : names) {
+            set.add(name.toLowerCase(Locale.ROOT));
+        }
+        return Set.copyOf(set);
+    }
+}

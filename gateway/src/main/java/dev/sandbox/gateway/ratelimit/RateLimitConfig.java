@@ -1,0 +1,40 @@
+package dev.sandbox.gateway.ratelimit;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "gateway.rate-limit")
+public interface RateLimitConfig {
+
+    @WithDefault("true")
+    boolean enabled();
+
+    /** fixed-window, sliding-log, sliding-window-counter or token-bucket; a route may choose its own. */
+    @WithDefault("sliding-window-counter")
+    String algorithm();
+
+    /** What to do when Redis does not answer in time: let requests through (open) or refuse them (closed). */
+    @WithDefault("open")
+    FailMode failMode();
+
+    /** How long a decision may take before Redis counts as unavailable. */
+    @WithDefault("100ms")
+    Duration timeout();
+
+    /** The tiers: requests per window. A caller's tier comes from its token or API key; no credentials: anonymous. */
+    Map<String, Tier> tiers();
+
+    interface Tier {
+        int limit();
+
+        @WithDefault("1m")
+        Duration window();
+    }
+
+    enum FailMode {
+        OPEN, CLOSED
+    }
+}

@@ -1,0 +1,111 @@
+package dev.sandbox.gateway.ratelimit;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.sandbox.gateway.auth.Caller;
+import dev.sandbox.gateway.routing.Route;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The limit of a request: the caller's tier on the route (the route may override the tier's
+ * default), counted per route and per caller, by the route's algorithm, in Redis shared by every
+ * gateway instance. When Redis does not answer within the timeout, the configured fail mode
+ * decides, and says so in a metric and the log: never a hang.
+ */
+@ApplicationScoped
+public class RateLimits {
+
+    private static final Logger LOG = Logger.getLogger(RateLimits.class);
+
+    private final RateLimitConfig config;
+    private final Algorithm defaultAlgorithm;
+    private final Map<Algorithm, RedisRateLimiter> limiters = new EnumMap<>(Algorithm.class);
+    private final MeterRegistry metrics;
+    private final AtomicBoolean degraded = new AtomicBoolean();
+
+    public RateLimits(RateLimitConfig config, ReactiveRedisDataSource redis, MeterRegistry metrics) {
+        this.config = config;
+        this.defaultAlgorithm = Algorithm.of(config.algorithm());
+        for (var algorithm : Algorithm.values()) {
+            limiters.put(algorithm, new RedisRateLimiter(algorithm, redis));
+        }
+        this.metrics = metrics;
+    }
+
+    public RedisRateLimiter limiter(Algorithm algorithm) {
+        return limiters.get(algorithm);
+    }
+
+    public Algorithm algorithm(Route route) {
+        return route.algorithm().map(Algorithm::of).orElse(defaultAlgorithm);
+    }
+
+    public Uni<Decision> check(Route route, Caller caller) {
+        var algorithm = algorithm(route);
+        if (!config.enabled()) {
+            return Uni.createFrom().item(record(route, algorithm, new Decision(Decision.Outcome.UNLIMITED, 0, 0, 0, 0)));
+        }
+        var limit = limit(route, caller, algorithm);
+        var started = System.nanoTime();
+        return limiters.get(algorithm).acquire(limit)
+                .ifNoItem().after(config.timeout()).fail()
+                .invoke(decision -> {
+                    Timer.builder("gateway.ratelimit.latency").tag("algorithm", algorithm.id())
+                            .description("Time to a limiter decision in Redis")
+                            .register(metrics).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    if (degraded.compareAndSet(true, false)) {
+                        LOG.info("rate limiter: Redis answers again, limits are enforced");
+                    }
+                })
+                .onFailure().recoverWithItem(failure -> unavailable(limit, failure))
+                .map(decision -> record(route, algorithm, decision));
+    }
+
+    private Decision unavailable(Limit limit, Throwable failure) {
+        if (degraded.compareAndSet(false, true)) {
+            LOG.warnf("rate limiter: Redis unavailable (%s); failing %s until it answers", describe(failure),
+                    config.failMode() == RateLimitConfig.FailMode.OPEN ? "open (requests pass unlimited)" : "closed (requests refused)");
+        }
+        return config.failMode() == RateLimitConfig.FailMode.OPEN
+                ? new Decision(Decision.Outcome.FAIL_OPEN, limit.limit(), limit.limit(), 0, 0)
+                : new Decision(Decision.Outcome.FAIL_CLOSED, limit.limit(), 0, 1000, 1000);
+    }
+
+    private Decision record(Route route, Algorithm algorithm, Decision decision) {
+        Counter.builder("gateway.ratelimit.decisions")
+                .description("Limiter decisions, by route, algorithm and outcome")
+                .tag("route", route.name()).tag("algorithm", algorithm.id()).tag("outcome", decision.outcome().id())
+                .register(metrics).increment();
+        return decision;
+    }
+
+    /**
+     * Keys carry a Redis Cluster hash tag ({@code {...}}) so each limit lives on one shard, and the
+     * algorithm, so that switching algorithms never reads another one's state.
+     */
+    Limit limit(Route route, Caller caller, Algorithm algorithm) {
+        var tier = config.tiers().containsKey(caller.tier()) ? caller.tier() : Caller.ANONYMOUS_TIER;
+        var tierConfig = config.tiers().get(tier);
+        if (tierConfig == null) {
+            throw new IllegalStateException("gateway.rate-limit.tiers." + Caller.ANONYMOUS_TIER + " is not configured");
+        }
+        var requests = route.limits().getOrDefault(tier, tierConfig.limit());
+        var key = "gateway:rl:{" + route.name() + ":" + caller.limitKey() + "}:" + algorithm.id();
+        return new Limit(key, requests, tierConfig.window());
+    }
+
+    private static String describe(Throwable failure) {
+        return failure instanceof io.smallrye.mutiny.TimeoutException ? "no answer within the timeout"
+                : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    }
+}

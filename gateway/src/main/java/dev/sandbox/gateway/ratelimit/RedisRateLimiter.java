@@ -1,0 +1,47 @@
+package dev.sandbox.gateway.ratelimit;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One algorithm as a Lua script in Redis: the read, the decision and the write happen in one
+ * atomic step on the server, so N gateway instances firing at once can never both take the last
+ * slot, and all of them read the same clock (Redis' own TIME).
+ */
+public final class RedisRateLimiter implements RateLimiter {
+
+    private final Algorithm algorithm;
+    private final LuaScript script;
+    private final ReactiveRedisDataSource redis;
+
+    public RedisRateLimiter(Algorithm algorithm, ReactiveRedisDataSource redis) {
+        this.algorithm = algorithm;
+        this.script = LuaScript.load("/ratelimit/" + algorithm.id() + ".lua");
+        this.redis = redis;
+    }
+
+    @Override
+    public Algorithm algorithm() {
+        return algorithm;
+    }
+
+    /** The digest of the script, for {@code redis-benchmark EVALSHA} runs. */
+    public String scriptSha1() {
+        return script.sha1();
+    }
+
+    @Override
+    public Uni<Decision> acquire(Limit limit) {
+        // The sliding log stores one member per admitted request: it must be unique (128 random bits).
+        var random = ThreadLocalRandom.current();
+        var member = new UUID(random.nextLong(), random.nextLong()).toString();
+        var args = List.of(String.valueOf(limit.limit()), String.valueOf(limit.window().toMillis()), member);
+        return script.run(redis, List.of(limit.key()), args).map(reply -> new Decision(
+                reply.get(0).toInteger() == 1 ? Decision.Outcome.ALLOWED : Decision.Outcome.REJECTED,
+                limit.limit(), reply.get(1).toLong(), reply.get(2).toLong(), reply.get(3).toLong()));
+    }
+}

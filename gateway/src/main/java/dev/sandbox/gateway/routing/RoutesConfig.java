@@ -1,0 +1,57 @@
+package dev.sandbox.gateway.routing;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The route table, from configuration only: nothing but what is listed here is reachable.
+ *
+ * <pre>
+ * gateway.routes.orders.prefix=/api/orders
+ * gateway.routes.orders.upstream-prefix=/orders
+ * gateway.routes.orders.upstreams=http://orders-1:8081,http://orders-2:8081
+ * gateway.routes.orders.timeout=5s
+ * gateway.routes.orders.scopes=orders
+ * </pre>
+ */
+@ConfigMapping(prefix = "gateway")
+public interface RoutesConfig {
+
+    Map<String, RouteConfig> routes();
+
+    interface RouteConfig {
+
+        /** The public path prefix, matched on whole segments: {@code /api/orders} matches {@code /api/orders/7}, not {@code /api/ordersX}. */
+        String prefix();
+
+        /** What replaces the prefix on the way upstream; the prefix itself when absent. */
+        Optional<String> upstreamPrefix();
+
+        /** Base URIs of the upstream instances, used in turn (round robin). */
+        List<URI> upstreams();
+
+        /** How long one attempt may wait for the upstream's response headers. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Scopes the caller must hold (all of them); none means any authenticated caller. */
+        Optional<Set<String>> scopes();
+
+        /** Whether callers without credentials are let through (limited per client IP). */
+        @WithDefault("false")
+        boolean anonymous();
+
+        /** The limiter algorithm for this route; the gateway-wide one when absent. */
+        Optional<String> algorithm();
+
+        /** Requests per tier window, per tier, overriding the tier's default for this route. */
+        Map<String, Integer> limits();
+    }
+}

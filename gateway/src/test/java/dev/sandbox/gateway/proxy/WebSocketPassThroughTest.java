@@ -1,0 +1,74 @@
+package dev.sandbox.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import dev.sandbox.gateway.support.GatewayTestResource;
+import dev.sandbox.gateway.support.RawHttp;
+import dev.sandbox.gateway.support.TestKeys;
+import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.WithInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** A WebSocket through the gateway reaches the upstream's, frames intact both ways; no token, no socket. */
+@QuarkusTest
+@WithInfrastructure({Component.REDIS})
+@QuarkusTestResource(GatewayTestResource.class)
+class WebSocketPassThroughTest {
+
+    @Test
+    void textAndBinaryFramesPassThroughBothWays() throws Exception {
+        var messages = new LinkedBlockingQueue<Object>();
+        var socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + TestKeys.token("alice", "test", "pro"))
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(URI.create("ws://127.0.0.1:" + RawHttp.gatewayPort() + "/api/test/ws"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        messages.add(data.toString());
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+                        var bytes = new byte[data.remaining()];
+                        data.get(bytes);
+                        messages.add(bytes);
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(30, TimeUnit.SECONDS);
+
+        socket.sendText("hello through the gateway", true).get(10, TimeUnit.SECONDS);
+        assertThat(messages.poll(10, TimeUnit.SECONDS)).isEqualTo("hello through the gateway");
+        socket.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(10, TimeUnit.SECONDS);
+        assertThat(messages.poll(10, TimeUnit.SECONDS)).isEqualTo(new byte[] {1, 2, 3});
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+
+        assertThat(GatewayTestResource.UPSTREAM.received("/ws")).isNotEmpty()
+                .allMatch(request -> "user:alice".equals(request.headers().get("x-auth-subject")));
+    }
+
+    @Test
+    void anUpgradeWithoutCredentialsIsRefused() {
+        CompletableFuture<WebSocket> attempt = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + RawHttp.gatewayPort() + "/api/test/ws"), new WebSocket.Listener() {
+                });
+        assertThat(attempt).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withMessageContaining("401");
+    }
+}
