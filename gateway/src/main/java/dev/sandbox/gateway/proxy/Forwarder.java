@@ -95,6 +95,7 @@ public class Forwarder {
             retryable = idempotent;
         } else if (idempotent && !chunked && length <= bufferLimit) {
             body = request.body().map(Body.Kept::new);
+            request.resume(); // paused since the handler began; body() has its handlers in place now
             retryable = true;
         } else {
             body = Future.succeededFuture(new Body.Streamed(maxBodyBytes));
@@ -170,7 +171,7 @@ public class Forwarder {
             received[0] += chunk.length();
             if (received[0] > maxBytes) {
                 in.handler(null);
-                out.reset(0, ProxyHandler.bodyTooLarge(maxBytes));
+                out.reset();
                 return;
             }
             out.write(chunk);
@@ -182,7 +183,7 @@ public class Forwarder {
         in.endHandler(ended -> out.end());
         in.exceptionHandler(failure -> out.reset(0, failure));
         in.resume();
-        return out.response();
+        return out.response().recover(failure -> Future.failedFuture(received[0] > maxBytes ? ProxyHandler.bodyTooLarge(maxBytes) : failure));
     }
 
     private void relay(RoutingContext ctx, HttpClientResponse response) {

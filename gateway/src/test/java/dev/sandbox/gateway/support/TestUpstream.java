@@ -21,7 +21,7 @@ import io.vertx.core.json.JsonObject;
  * gets, and answers by path:
  * <ul>
  * <li>{@code /echo/**}: 200 with the method, URI, headers, body length and SHA-256 as JSON;</li>
- * <li>{@code /status/{code}}: that status;</li>
+ * <li>{@code /status/{code}/**}: that status;</li>
  * <li>{@code /bytes/{n}}: n bytes, chunked;</li>
  * <li>{@code /slow/{ms}}: 200 after that long;</li>
  * <li>{@code /ws}: a WebSocket that echoes every frame back.</li>
@@ -93,9 +93,9 @@ public final class TestUpstream implements AutoCloseable {
             var path = request.path();
             var response = request.response();
             if (path.startsWith("/status/")) {
-                response.setStatusCode(Integer.parseInt(path.substring("/status/".length()))).end("status");
+                response.setStatusCode(Integer.parseInt(path.split("/")[2])).end("status");
             } else if (path.startsWith("/bytes/")) {
-                var total = Long.parseLong(path.substring("/bytes/".length()));
+                var total = Long.parseLong(path.split("/")[2]);
                 response.setChunked(true);
                 var chunk = Buffer.buffer(new byte[64 * 1024]);
                 for (long sent = 0; sent < total; sent += chunk.length()) {
@@ -103,7 +103,7 @@ public final class TestUpstream implements AutoCloseable {
                 }
                 response.end();
             } else if (path.startsWith("/slow/")) {
-                vertx.setTimer(Long.parseLong(path.substring("/slow/".length())), fired -> response.end("slow"));
+                vertx.setTimer(Long.parseLong(path.split("/")[2]), fired -> response.end("slow"));
             } else {
                 response.putHeader("Content-Type", "application/json")
                         .putHeader("Connection", "keep-alive, X-Upstream-Private")
