@@ -1,50 +1,65 @@
 package dev.sandbox.gateway.auth;
 
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.lang.JoseException;
 
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.jwt.util.KeyUtils;
 
 /**
  * Bearer tokens, checked by SmallRye JWT: the signature with a trusted key, the algorithm among
  * RS256 and ES256 only (so neither {@code alg: none} nor an HS256 token "signed" with our public key
  * gets through), the issuer, the audience, and exp/nbf/iat within the clock skew.
+ *
+ * <p>The trusted keys are decoded once, at start-up, and picked per token by its {@code kid} (or
+ * the only key, when there is one): SmallRye's own key resolution would decode the configured
+ * content again for each token, on the event loop.
  */
 @ApplicationScoped
 public class JwtVerifier {
 
-    private final Optional<DefaultJWTParser> parser;
+    private final DefaultJWTParser parser;
+    private final Map<String, PublicKey> keysById = new HashMap<>();
+    private final PublicKey onlyKey;
 
     public JwtVerifier(AuthConfig config, TokenKeys keys) {
-        this.parser = keys.verificationKeys().map(content -> {
-            var jwt = config.jwt();
-            var context = new JWTAuthContextInfo();
-            context.setPublicKeyContent(content);
-            context.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256));
-            context.setIssuedBy(jwt.issuer());
-            context.setExpectedAudience(Set.of(jwt.audience()));
-            context.setClockSkew((int) jwt.clockSkew().toSeconds());
-            return new DefaultJWTParser(context);
+        var jwt = config.jwt();
+        var context = new JWTAuthContextInfo();
+        context.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256));
+        context.setIssuedBy(jwt.issuer());
+        context.setExpectedAudience(Set.of(jwt.audience()));
+        context.setClockSkew((int) jwt.clockSkew().toSeconds());
+        this.parser = new DefaultJWTParser(context);
+        var all = keys.verificationKeys().map(JwtVerifier::decode).orElse(Map.of());
+        this.onlyKey = all.size() == 1 ? all.values().iterator().next() : null;
+        all.forEach((id, key) -> {
+            if (!id.isEmpty()) {
+                keysById.put(id, key);
+            }
         });
     }
 
     /** The caller the token speaks for: {@code sub}, its {@code scope} claim, and its {@code tier} (default free). */
     public Caller verify(String token) {
-        if (parser.isEmpty()) {
-            throw AuthProblems.invalidToken("this gateway accepts no bearer tokens (no verification key configured)");
-        }
         JsonWebToken jwt;
         try {
-            jwt = parser.get().parse(token);
+            jwt = parser.verify(token, keyFor(token));
         } catch (ParseException e) {
             throw AuthProblems.invalidToken(reason(e));
         }
@@ -52,9 +67,57 @@ public class JwtVerifier {
             throw AuthProblems.invalidToken("the token has no subject");
         }
         String scope = jwt.getClaim("scope");
-        var scopes = scope == null ? Set.<String>of() : new HashSet<>(Arrays.asList(scope.trim().split("\\s+")));
+        var scopes = scope == null || scope.isBlank() ? Set.<String>of() : new HashSet<>(Arrays.asList(scope.trim().split("\\s+")));
         String tier = jwt.getClaim("tier");
         return new Caller(Caller.Kind.USER, jwt.getSubject(), tier == null ? "free" : tier, scopes);
+    }
+
+    /** The trusted key named by the token's (unverified) header; the signature check follows. */
+    private PublicKey keyFor(String token) {
+        if (keysById.isEmpty() && onlyKey == null) {
+            throw AuthProblems.invalidToken("this gateway accepts no bearer tokens (no verification key configured)");
+        }
+        String keyId;
+        try {
+            keyId = JsonWebStructure.fromCompactSerialization(token) instanceof JsonWebSignature jws ? jws.getKeyIdHeaderValue() : null;
+        } catch (JoseException e) {
+            throw AuthProblems.invalidToken("malformed token");
+        }
+        var key = keyId != null ? keysById.getOrDefault(keyId, onlyKey) : onlyKey;
+        if (key == null) {
+            throw AuthProblems.invalidToken("unknown signing key");
+        }
+        return key;
+    }
+
+    /** PEM (one key, no id) or a JWKS (keys by their kid). */
+    private static Map<String, PublicKey> decode(String content) {
+        var keys = new HashMap<String, PublicKey>();
+        try {
+            if (content.trim().startsWith("{")) {
+                for (var jwk : KeyUtils.loadJsonWebKeys(content)) {
+                    if (jwk instanceof PublicJsonWebKey publicJwk) {
+                        keys.put(jwk.getKeyId() == null ? "" : jwk.getKeyId(), publicJwk.getPublicKey());
+                    }
+                }
+            } else {
+                keys.put("", decodePem(content));
+            }
+        } catch (RuntimeException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("unreadable gateway.auth.jwt.public-key: " + e.getMessage(), e);
+        }
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("gateway.auth.jwt.public-key holds no public key");
+        }
+        return keys;
+    }
+
+    private static PublicKey decodePem(String pem) throws GeneralSecurityException {
+        try {
+            return KeyUtils.decodePublicKey(pem, SignatureAlgorithm.RS256);
+        } catch (GeneralSecurityException notRsa) {
+            return KeyUtils.decodePublicKey(pem, SignatureAlgorithm.ES256);
+        }
     }
 
     /** SmallRye's root cause says what failed (expired, wrong issuer...) without internals worth hiding. */
