@@ -16,6 +16,7 @@ import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwx.JsonWebStructure;
 import org.jose4j.lang.JoseException;
 
+import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
@@ -32,6 +33,7 @@ import io.smallrye.jwt.util.KeyUtils;
  * content again for each token, on the event loop.
  */
 @ApplicationScoped
+@Startup // a bad key in the configuration stops the start, not the first request
 public class JwtVerifier {
 
     private final DefaultJWTParser parser;

@@ -76,7 +76,19 @@ public final class Sandbox {
 
     /** What a service process gets: the addresses of what it needs, its port, and its own settings. */
     public Map<String, String> environment(ServiceProcess service) {
-        return service.spec().environment(infrastructure.endpoints(), service.port(), name -> services.get(name).url());
+        var environment = new LinkedHashMap<>(service.spec().environment(infrastructure.endpoints(), service.port(), this::urlOf));
+        // Where the service may leave lines for `up` to show (the gateway's demo API key): local runs only.
+        environment.put("SANDBOX_NOTES_FILE", service.notesFile().toString());
+        return environment;
+    }
+
+    /** A referenced service that is not started yet gets its port now, and keeps it when it starts. */
+    private String urlOf(String name) {
+        var referenced = services.get(name);
+        if (!run.fixedPorts()) {
+            referenced.allocatePort();
+        }
+        return referenced.url();
     }
 
     private void awaitReady(List<ServiceProcess> starting, Consumer<String> progress) {

@@ -78,6 +78,7 @@ public final class SandboxCli {
         }
         out.println();
         var total = printStatus(sandbox);
+        selected.forEach(service -> service.notes().forEach(note -> out.println(note)));
         out.printf(Locale.ROOT, "%nup in %.1f s, %s resident in total. Logs: ./sandbox logs <component>; stop: ./sandbox down%n",
                 Duration.ofNanos(System.nanoTime() - began).toMillis() / 1000.0, megabytes(total));
         return 0;

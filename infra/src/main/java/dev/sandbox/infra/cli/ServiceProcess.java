@@ -70,6 +70,20 @@ public final class ServiceProcess {
         return dir.resolve("ports.properties");
     }
 
+    /** Where the service may leave lines for the person who started it (SANDBOX_NOTES_FILE): shown when {@code up} ends. */
+    public Path notesFile() {
+        return dir.resolve("notes.txt");
+    }
+
+    /** The service's notes, if it wrote any. */
+    public List<String> notes() {
+        try {
+            return Files.exists(notesFile()) ? Files.readAllLines(notesFile()) : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /** Chooses the port (the design's, which must be free, or any free one) unless chosen before. */
     public void allocatePort() {
         try {

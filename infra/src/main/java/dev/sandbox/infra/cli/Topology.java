@@ -19,7 +19,11 @@ import dev.sandbox.infra.Component;
 public final class Topology {
 
     public static final List<ServiceSpec> SERVICES = List.of(
-            ServiceSpec.of("gateway", "gateway", 8080, Set.of(REDIS)),
+            ServiceSpec.of("gateway", "gateway", 8080, Set.of(REDIS))
+                    .env("ORDER_SERVICE_URL", "{url:order-service}")
+                    .env("INGESTION_SERVICE_URL", "{url:ingestion-service}")
+                    .env("CHAT_SERVICE_URL", "{url:chat-service},{url:chat-service-2}")
+                    .env("RAG_SERVICE_URL", "{url:rag-service}"),
             ServiceSpec.of("order-service", "order-service", 8081, Set.of(POSTGRES, KAFKA, REDIS)).database("orders"),
             ServiceSpec.of("ingestion-service", "ingestion-service", 8082, Set.of(KAFKA, POSTGRES)).database("ingestion"),
             ServiceSpec.of("chat-service", "chat-service", 8083, Set.of(REDIS, RABBITMQ)),

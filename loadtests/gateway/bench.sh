@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# ./sandbox bench gateway: what the gateway costs, and how far its limiter is from Redis' ceiling.
+#
+#  1. Throughput and p50/p99 of one small GET, same run, same upstream, three ways:
+#     direct to the upstream | through nginx as a plain reverse proxy | through the gateway with
+#     JWT verification and a Redis rate-limit decision on every request. Ratios against direct.
+#  2. Limiter decisions/s inside that gateway run vs redis-benchmark's EVALSHA ceiling for the same
+#     script on the same Redis.
+#
+# Everything runs here, on loopback, on free ports, in a directory of its own, and is stopped at the
+# end: a Redis, an nginx (the upstream is an nginx `return 200`, the proxy another server block of
+# it), one gateway process. Knobs: VUS (default 32), DURATION per target (default 20s).
+set -euo pipefail
+source "$SANDBOX_ROOT/loadtests/lib.sh"
+
+VUS="${VUS:-32}"
+DURATION="${DURATION:-20s}"
+K6="$(ensure_k6)"
+PYTHON="$(ensure_python)"
+REPORT="$(report_dir gateway)"
+RUN="$REPORT/run"
+mkdir -p "$RUN/tmp" "$RUN/nginx-temp"
+JAR="$SANDBOX_ROOT/gateway/target/quarkus-app/quarkus-run.jar"
+[[ -f "$JAR" ]] || { echo "missing $JAR (./mvnw package -DskipTests)" >&2; exit 1; }
+command -v nginx >/dev/null || { [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null \
+  && { echo "installing nginx (apt-get) ..."; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 \
+       || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }; }
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+[[ -x "$NGINX" ]] || { echo "nginx is needed: apt-get install -y nginx" >&2; exit 1; }
+
+free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+REDIS_PORT="$(free_port)"; UPSTREAM_PORT="$(free_port)"; NGINX_PORT="$(free_port)"; GATEWAY_PORT="$(free_port)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+echo "report: $REPORT"
+echo "[1/6] starting Redis :$REDIS_PORT, nginx (upstream :$UPSTREAM_PORT, proxy :$NGINX_PORT) ..."
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$RUN" --logfile "$RUN/redis.log" &
+PIDS+=($!)
+cat > "$RUN/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $RUN/nginx.pid;
+error_log $RUN/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $RUN/nginx-temp; proxy_temp_path $RUN/nginx-temp; fastcgi_temp_path $RUN/nginx-temp;
+  uwsgi_temp_path $RUN/nginx-temp; scgi_temp_path $RUN/nginx-temp;
+  upstream app { server 127.0.0.1:$UPSTREAM_PORT; keepalive 64; }
+  # The upstream: a small JSON answer, as cheap as an answer gets.
+  server { listen 127.0.0.1:$UPSTREAM_PORT; location / { default_type application/json; return 200 '{"id":42,"status":"ok"}'; } }
+  # The plain reverse proxy: no auth, no limits.
+  server { listen 127.0.0.1:$NGINX_PORT; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+}
+NGINX
+"$NGINX" -c "$RUN/nginx.conf" -p "$RUN" &
+PIDS+=($!)
+
+echo "[2/6] starting the gateway :$GATEWAY_PORT (JWT + rate limit on) ..."
+cat > "$RUN/gateway.properties" <<PROPS
+gateway.routes.bench.prefix=/api/bench
+gateway.routes.bench.upstream-prefix=/
+gateway.routes.bench.upstreams=http://127.0.0.1:$UPSTREAM_PORT
+gateway.routes.bench.scopes=orders
+gateway.auth.dev-tokens.enabled=true
+# Every request takes a real limiter decision in Redis, and every one is admitted.
+gateway.rate-limit.tiers.pro.limit=1000000000
+gateway.rate-limit.tiers.pro.window=1m
+quarkus.log.category."gateway.access".level=WARN
+PROPS
+QUARKUS_HTTP_PORT="$GATEWAY_PORT" QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" \
+  QUARKUS_CONFIG_LOCATIONS="file:$RUN/gateway.properties" \
+  java -Xms64m -Xmx384m -XX:+UseSerialGC -Djava.io.tmpdir="$RUN/tmp" -jar "$JAR" > "$RUN/gateway.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 240); do
+  curl -fs "http://127.0.0.1:$GATEWAY_PORT/q/health/ready" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fs "http://127.0.0.1:$GATEWAY_PORT/q/health/ready" >/dev/null || { echo "gateway not ready; log: $RUN/gateway.log" >&2; exit 1; }
+curl -fs "http://127.0.0.1:$UPSTREAM_PORT/" >/dev/null && curl -fs "http://127.0.0.1:$NGINX_PORT/" >/dev/null
+
+run_k6() { # $1 name, $2 target, $3 duration, [$4 token url]
+  echo "      $1: $VUS VUs for $3 -> $2"
+  TARGET="$2" TOKEN_URL="${4:-}" VUS="$VUS" DURATION="$3" \
+    "$K6" run --quiet --no-color --summary-export "$REPORT/$1.json" "$SANDBOX_ROOT/loadtests/gateway/proxy.js" \
+    > "$REPORT/$1.k6.txt" 2>&1 || { echo "k6 failed for $1 (thresholds or errors): $REPORT/$1.k6.txt" >&2; tail -20 "$REPORT/$1.k6.txt" >&2; exit 1; }
+}
+decisions() {
+  curl -fs "http://127.0.0.1:$GATEWAY_PORT/q/metrics" | awk '/^gateway_ratelimit_decisions_total/ { sum += $NF } END { printf "%d", sum }'
+}
+
+echo "[3/6] warming the gateway up (10 s, not measured) ..."
+run_k6 warmup "http://127.0.0.1:$GATEWAY_PORT/api/bench/items/42" 10s "http://127.0.0.1:$GATEWAY_PORT/auth/token"
+
+echo "[4/6] measuring, one target after the other ..."
+run_k6 direct "http://127.0.0.1:$UPSTREAM_PORT/items/42" "$DURATION"
+run_k6 nginx "http://127.0.0.1:$NGINX_PORT/items/42" "$DURATION"
+before="$(decisions)"; started="$(date +%s.%N)"
+run_k6 gateway "http://127.0.0.1:$GATEWAY_PORT/api/bench/items/42" "$DURATION" "http://127.0.0.1:$GATEWAY_PORT/auth/token"
+after="$(decisions)"; ended="$(date +%s.%N)"
+echo "$before $after $started $ended" > "$REPORT/decisions.txt"
+
+echo "[5/6] redis-benchmark: the EVALSHA ceiling of the same script on the same Redis ..."
+SCRIPT="$SANDBOX_ROOT/gateway/src/main/resources/ratelimit/sliding-window-counter.lua"
+SHA="$(redis-cli -p "$REDIS_PORT" SCRIPT LOAD "$(cat "$SCRIPT")")"
+for pipeline in 1 16; do
+  redis-benchmark -p "$REDIS_PORT" -c 50 -n 200000 -P "$pipeline" -q \
+    EVALSHA "$SHA" 1 'gateway:rl:{bench:ceiling}:sliding-window-counter' 1000000000 60000 member \
+    | tr '\r' '\n' | grep -E 'requests per second' | tail -1 > "$REPORT/redis-benchmark-P$pipeline.txt"
+  echo "      pipeline $pipeline: $(cat "$REPORT/redis-benchmark-P$pipeline.txt")"
+done
+
+echo "[6/6] report ..."
+"$PYTHON" - "$REPORT" "$VUS" "$DURATION" <<'PY'
+import json, re, sys, pathlib
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+report, vus, duration = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+rows = {}
+for name in ("direct", "nginx", "gateway"):
+    metrics = json.loads((report / f"{name}.json").read_text())["metrics"]
+    d = metrics["http_req_duration"]
+    rows[name] = {"rps": metrics["http_reqs"]["rate"], "p50": d["med"], "p99": d["p(99)"]}
+before, after, started, ended = (float(x) for x in (report / "decisions.txt").read_text().split())
+decisions_per_s = (after - before) / (ended - started)
+ceiling = {}
+for p in (1, 16):
+    text = (report / f"redis-benchmark-P{p}.txt").read_text()
+    match = re.search(r"([0-9.]+) requests per second", text)
+    ceiling[p] = float(match.group(1)) if match else float("nan")
+
+base = rows["direct"]
+lines = [
+    "# Gateway benchmark",
+    "",
+    f"One small GET, {vus} virtual users, {duration} per target, one target after the other, same machine (loopback).",
+    "The upstream is an nginx `return 200`; the gateway verifies an RS256 JWT and takes a Redis rate-limit",
+    "decision (sliding-window counter, Lua) on every request. Reproduce: `./sandbox bench gateway`.",
+    "",
+    "| path | requests/s | p50 ms | p99 ms | throughput vs direct | p50 vs direct | p99 vs direct |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+]
+for name, label in (("direct", "direct to the upstream"), ("nginx", "nginx reverse proxy"), ("gateway", "gateway (JWT + rate limit)")):
+    r = rows[name]
+    lines.append(f"| {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['rps']/base['rps']:.2f}x | "
+                 f"{r['p50']/base['p50']:.1f}x | {r['p99']/base['p99']:.1f}x |")
+lines += [
+    "",
+    f"Gateway vs nginx: {rows['gateway']['rps']/rows['nginx']['rps']:.2f}x the throughput, "
+    f"{rows['gateway']['p99']/rows['nginx']['p99']:.1f}x the p99.",
+    "",
+    "| limiter | decisions/s |",
+    "|---|---:|",
+    f"| gateway, during its run above | {decisions_per_s:.0f} |",
+    f"| redis-benchmark EVALSHA, 50 clients, no pipelining | {ceiling[1]:.0f} |",
+    f"| redis-benchmark EVALSHA, 50 clients, pipeline 16 | {ceiling[16]:.0f} |",
+    "",
+    f"The gateway used {100*decisions_per_s/ceiling[1]:.1f}% of Redis' unpipelined EVALSHA ceiling "
+    f"({100*decisions_per_s/ceiling[16]:.1f}% of the pipelined one): the limiter is not the bottleneck; "
+    "one Redis serves about that many gateway instances of this speed before it is.",
+]
+(report / "report.md").write_text("\n".join(lines) + "\n")
+
+fig, (a, b, c) = plt.subplots(1, 3, figsize=(13, 4))
+names = ["direct", "nginx", "gateway"]
+a.bar(names, [rows[n]["rps"] for n in names], color=["#999", "#4a8", "#36c"]); a.set_title("requests/s")
+b.bar([f"{n}\np50" for n in names] + [f"{n}\np99" for n in names],
+      [rows[n]["p50"] for n in names] + [rows[n]["p99"] for n in names], color=["#999", "#4a8", "#36c"] * 2)
+b.set_title("latency (ms)"); b.tick_params(axis="x", labelsize=7)
+c.bar(["gateway\ndecisions/s", "EVALSHA\nP=1", "EVALSHA\nP=16"], [decisions_per_s, ceiling[1], ceiling[16]], color=["#36c", "#c63", "#c63"])
+c.set_title("limiter decisions/s vs Redis ceiling")
+fig.suptitle(f"gateway benchmark ({vus} VUs, {duration} each)")
+fig.tight_layout(); fig.savefig(report / "gateway.png", dpi=110)
+print("\n".join(lines))
+PY
+echo
+echo "report: $REPORT/report.md, chart: $REPORT/gateway.png"
