@@ -7,12 +7,14 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.sandbox.common.problem.ProblemException;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.smallrye.mutiny.Uni;
@@ -41,6 +43,9 @@ public class ApiKeyStore {
     public Uni<Optional<Caller>> find(String presentedKey) {
         return hashes.hgetall(PREFIX + sha256(presentedKey))
                 .ifNoItem().after(timeout).fail()
+                // Not the caller's fault: no 401, a 503 that says to come back.
+                .onFailure().transform(failure -> new ProblemException(503, "auth-unavailable", "Authentication unavailable",
+                        "API keys cannot be checked right now.", List.of(), Map.of("Retry-After", "1")))
                 .map(fields -> fields == null || fields.isEmpty() ? Optional.empty() : Optional.of(caller(fields)));
     }
 

@@ -47,6 +47,8 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class Forwarder {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Forwarder.class);
+
     private final RouteTable routes;
     private final UpstreamClients clients;
     private final UpstreamGuards guards;
@@ -232,8 +234,19 @@ public class Forwarder {
                     "Too many requests are in flight to the upstream.", List.of(), Map.of("Retry-After", "1"));
             case TimeoutException timeout -> new ProblemException(504, "upstream-timeout", "Upstream timeout",
                     "The upstream did not answer within the route's timeout.");
-            default -> new ProblemException(502, "upstream-failed", "Upstream failed",
-                    "The upstream connection failed before the response was complete.");
+            case java.io.IOException closed -> upstreamFailed();
+            case io.vertx.core.VertxException closed -> upstreamFailed();
+            // Anything else is our bug: a 500 with the trace id, the details in the log only.
+            default -> {
+                LOG.errorf(cause, "unexpected failure (trace %s)", dev.sandbox.common.problem.Problem.currentTraceId());
+                yield new ProblemException(500, "internal", "Internal error",
+                        "The request failed on our side; quote the trace id when reporting it.");
+            }
         };
+    }
+
+    private static ProblemException upstreamFailed() {
+        return new ProblemException(502, "upstream-failed", "Upstream failed",
+                "The upstream connection failed before the response was complete.");
     }
 }
