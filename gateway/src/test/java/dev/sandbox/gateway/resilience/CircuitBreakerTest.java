@@ -19,21 +19,50 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
-/** The breaker of one upstream instance opens while it is down and closes once it is back. */
+/**
+ * The guards of one upstream instance: its breaker opens while it is down and closes once it is
+ * back; its bulkhead turns away what it cannot hold.
+ */
 @QuarkusTest
 @WithInfrastructure({Component.REDIS})
 @QuarkusTestResource(GatewayTestResource.class)
-@TestProfile(CircuitBreakerTest.QuickBreaker.class)
+@TestProfile(CircuitBreakerTest.TightGuards.class)
 class CircuitBreakerTest {
 
-    /** Judges over 4 calls, opens at half of them failing, stays open 5 s, closes on 1 good trial call. */
-    public static class QuickBreaker implements QuarkusTestProfile {
+    /**
+     * The breaker judges over 4 calls, opens at half of them failing, stays open 5 s, closes on 1
+     * good trial call; the bulkhead holds 2 calls in flight and 1 waiting, per upstream instance.
+     */
+    public static class TightGuards implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gateway.resilience.breaker.request-volume", "4",
                     "gateway.resilience.breaker.delay", "5s",
-                    "gateway.resilience.breaker.success-threshold", "1");
+                    "gateway.resilience.breaker.success-threshold", "1",
+                    "gateway.resilience.bulkhead.limit", "2",
+                    "gateway.resilience.bulkhead.queue", "1");
         }
+    }
+
+    @Test
+    void aSaturatedUpstreamIsRefusedWith503NotQueuedForever() throws Exception {
+        var statuses = new java.util.concurrent.ConcurrentLinkedQueue<Integer>();
+        var types = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 6; i++) {
+                pool.submit(() -> {
+                    var response = given().auth().oauth2(token).get("/api/test/slow/3000");
+                    statuses.add(response.statusCode());
+                    if (response.statusCode() == 503) {
+                        types.add(response.jsonPath().getString("type"));
+                    }
+                });
+            }
+        }
+        // 2 in flight + 1 waiting get through; the other 3 are turned away at once.
+        assertThat(statuses).filteredOn(status -> status == 200).hasSize(3);
+        assertThat(statuses).filteredOn(status -> status == 503).hasSize(3);
+        assertThat(types).containsOnly("urn:problem-type:sandbox:upstream-saturated");
     }
 
     private final String token = TestKeys.token("alice", "test", "pro");
