@@ -45,6 +45,19 @@ class BadInputTest {
         given().get("/api/openx/echo").then().statusCode(404);
     }
 
+    /** No open proxy: neither the Host header nor an absolute URI nor CONNECT chooses where a request goes. */
+    @Test
+    void onlyConfiguredUpstreamsAreReachable() {
+        var absolute = RawHttp.exchange("GET http://evil.example/api/open/echo/absolute HTTP/1.1\r\nHost: evil.example\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(RawHttp.statuses(absolute)).containsExactly(200);
+        // It went to the route's upstream, the only place it could go.
+        assertThat(GatewayTestResource.UPSTREAM.received("/echo/absolute")).hasSize(1);
+
+        var connect = RawHttp.exchange("CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\nConnection: close\r\n\r\n");
+        assertThat(RawHttp.statuses(connect)).singleElement().satisfies(status -> assertThat(status).isBetween(400, 499));
+    }
+
     @Test
     void oversizedHeadersAre431() {
         var answer = RawHttp.exchange("GET /api/open/echo/big HTTP/1.1\r\nHost: gateway\r\nX-Big: " + "a".repeat(20_000)
