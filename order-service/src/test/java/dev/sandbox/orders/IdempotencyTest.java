@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.nullValue;
 
 import java.net.URL;
 import java.net.http.HttpResponse;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +35,7 @@ import dev.sandbox.orders.idempotency.IdempotentRequests;
 import dev.sandbox.orders.idempotency.StoredResponse;
 import dev.sandbox.orders.order.PlaceOrder;
 import dev.sandbox.orders.order.PlaceOrderRequest;
+import dev.sandbox.orders.testing.Database;
 import dev.sandbox.orders.testing.OrderRequests;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -229,14 +229,6 @@ class IdempotencyTest {
     }
 
     private long ordersWithKey(String key) {
-        try (var connection = db.getConnection();
-             var count = connection.prepareStatement("SELECT count(*) FROM orders WHERE idempotency_key = ?")) {
-            count.setString(1, key);
-            var rows = count.executeQuery();
-            rows.next();
-            return rows.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Database.count(db::getConnection, "SELECT count(*) FROM orders WHERE idempotency_key = ?", key);
     }
 }

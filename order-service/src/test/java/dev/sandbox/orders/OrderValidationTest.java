@@ -70,7 +70,7 @@ class OrderValidationTest {
         if (field != null) {
             assertThat(response.<String>path("errors[0].field")).isEqualTo(field);
         }
-        assertThat(Database.count(db, "SELECT count(*) FROM orders WHERE idempotency_key = ?", key)).isZero();
+        assertThat(Database.count(db::getConnection, "SELECT count(*) FROM orders WHERE idempotency_key = ?", key)).isZero();
     }
 
     @Test

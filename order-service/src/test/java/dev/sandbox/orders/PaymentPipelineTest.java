@@ -68,7 +68,7 @@ class PaymentPipelineTest {
         given().get("/orders/" + id).then().body("charges", equalTo(1));
         assertThat(ledgerEntries(id)).isEqualTo(1);
         assertThat(paymentResults(id)).isEqualTo(1);
-        Awaitility.await().atMost(SETTLED_WITHIN).until(() -> Database.count(db, "SELECT count(*) FROM outbox") == 0);
+        Awaitility.await().atMost(SETTLED_WITHIN).until(() -> Database.count(db::getConnection, "SELECT count(*) FROM outbox") == 0);
     }
 
     @Test
@@ -137,7 +137,7 @@ class PaymentPipelineTest {
     }
 
     private long ledgerEntries(String id) {
-        return Database.count(db, "SELECT count(*) FROM payment_ledger WHERE order_id = ?::uuid", id);
+        return Database.count(db::getConnection, "SELECT count(*) FROM payment_ledger WHERE order_id = ?::uuid", id);
     }
 
     private long paymentResults(String id) {

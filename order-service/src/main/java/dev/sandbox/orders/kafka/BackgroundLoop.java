@@ -9,7 +9,7 @@ import org.jboss.logging.Logger;
  * worker's clients (the next step starts afresh from what the servers committed) and the loop
  * pauses, longer after each failure in a row (up to 5 s): a dead broker or database costs a log
  * line every few seconds, not a busy loop. Stopping lets the current step finish: a batch in
- * progress is committed, not abandoned.
+ * progress is committed, not abandoned. Started and stopped through {@link BackgroundLoops}.
  */
 public final class BackgroundLoop {
 
@@ -30,21 +30,19 @@ public final class BackgroundLoop {
     private final Thread thread;
     private volatile boolean running = true;
 
-    private BackgroundLoop(String name, Worker worker) {
+    BackgroundLoop(String name, Worker worker) {
         this.name = name;
         this.worker = worker;
-        this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this::run);
+        this.thread = Thread.ofPlatform().name(name).daemon().start(this::run);
     }
 
-    public static BackgroundLoop start(String name, Worker worker) {
-        var loop = new BackgroundLoop(name, worker);
-        loop.thread.start();
-        return loop;
-    }
-
-    /** Asks the loop to stop after its current step and waits for it, at most {@code timeout}. */
-    public void stop(Duration timeout) {
+    /** Asks the loop to stop after its current step. */
+    void requestStop() {
         running = false;
+    }
+
+    /** Waits for the loop to stop, at most {@code timeout}. */
+    void awaitStop(Duration timeout) {
         try {
             if (!thread.join(timeout)) {
                 LOG.warnf("%s did not stop within %s", name, timeout);

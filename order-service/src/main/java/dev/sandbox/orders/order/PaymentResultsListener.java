@@ -18,12 +18,12 @@ import dev.sandbox.orders.OrdersConfig;
 import dev.sandbox.orders.events.EventJson;
 import dev.sandbox.orders.events.PaymentResult;
 import dev.sandbox.orders.kafka.BackgroundLoop;
+import dev.sandbox.orders.kafka.BackgroundLoops;
 import dev.sandbox.orders.kafka.KafkaClients;
 import dev.sandbox.orders.kafka.MessageTracing;
 import dev.sandbox.orders.kafka.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.SpanKind;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -43,7 +43,6 @@ public class PaymentResultsListener implements BackgroundLoop.Worker {
     private final OrdersConfig config;
     private final MeterRegistry registry;
     private final String groupId;
-    private BackgroundLoop loop;
     private KafkaConsumer<String, String> consumer;
 
     PaymentResultsListener(KafkaClients clients, Topics topics, Orders orders, EventJson json, MessageTracing tracing,
@@ -58,17 +57,12 @@ public class PaymentResultsListener implements BackgroundLoop.Worker {
         this.groupId = results.groupId();
     }
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes StartupEvent event, BackgroundLoops loops) {
         if (config.runs(OrdersConfig.Role.API)) {
-            loop = BackgroundLoop.start("payment-results", this);
+            loops.start("payment-results", this);
         }
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        if (loop != null) {
-            loop.stop(Duration.ofSeconds(20));
-        }
-    }
 
     @Override
     public void step() throws Exception {

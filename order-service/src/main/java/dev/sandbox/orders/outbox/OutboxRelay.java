@@ -11,11 +11,11 @@ import jakarta.enterprise.event.Observes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.sandbox.orders.OrdersConfig;
 import dev.sandbox.orders.kafka.BackgroundLoop;
+import dev.sandbox.orders.kafka.BackgroundLoops;
 import dev.sandbox.orders.kafka.EventPublisher;
 import dev.sandbox.orders.kafka.MessageTracing;
 
@@ -38,7 +38,6 @@ public class OutboxRelay implements BackgroundLoop.Worker {
     private final AtomicLong pendingRows = new AtomicLong();
     private final AtomicLong lagMillis = new AtomicLong();
     private long backlogCheckedAt;
-    private BackgroundLoop loop;
 
     OutboxRelay(Outbox outbox, EventPublisher publisher, MessageTracing tracing, RelayConfig config, OrdersConfig orders,
             MeterRegistry registry) {
@@ -53,17 +52,12 @@ public class OutboxRelay implements BackgroundLoop.Worker {
                 .description("Age of the oldest unpublished outbox row: how far the relay is behind").register(registry);
     }
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes StartupEvent event, BackgroundLoops loops) {
         if (orders.runs(OrdersConfig.Role.API) && orders.publish() == OrdersConfig.Publish.OUTBOX) {
-            loop = BackgroundLoop.start("outbox-relay", this);
+            loops.start("outbox-relay", this);
         }
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        if (loop != null) {
-            loop.stop(Duration.ofSeconds(20));
-        }
-    }
 
     @Override
     public void step() throws Exception {

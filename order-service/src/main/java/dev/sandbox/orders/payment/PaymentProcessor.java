@@ -31,13 +31,13 @@ import dev.sandbox.orders.events.OrderPlaced;
 import dev.sandbox.orders.events.PaymentResult;
 import dev.sandbox.orders.events.PaymentResult.Outcome;
 import dev.sandbox.orders.kafka.BackgroundLoop;
+import dev.sandbox.orders.kafka.BackgroundLoops;
 import dev.sandbox.orders.kafka.KafkaClients;
 import dev.sandbox.orders.kafka.MessageTracing;
 import dev.sandbox.orders.kafka.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -68,7 +68,6 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
     private final MeterRegistry registry;
     private final boolean transactional;
 
-    private BackgroundLoop loop;
     private KafkaConsumer<String, String> consumer;
     private KafkaProducer<String, String> producer;
     private boolean inTransaction;
@@ -87,18 +86,13 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
         this.transactional = orders.delivery() == Delivery.TRANSACTIONAL;
     }
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes StartupEvent event, BackgroundLoops loops) {
         if (orders.runs(OrdersConfig.Role.PROCESSOR)) {
             LOG.infof("payment processor: delivery=%s, dedupe=%s", name(orders.delivery()), orders.dedupe() ? "on" : "off");
-            loop = BackgroundLoop.start("payment-processor", this);
+            loops.start("payment-processor", this);
         }
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        if (loop != null) {
-            loop.stop(Duration.ofSeconds(20));
-        }
-    }
 
     @Override
     public void step() throws Exception {

@@ -84,7 +84,7 @@ class OutboxRelayTest {
         }
         assertThat(relay.publishBatch()).isEqualTo(1);
         assertThat(keysOn(topic)).containsExactlyInAnyOrder(first.toString(), second.toString());
-        assertThat(Database.count(db, "SELECT count(*) FROM outbox")).isZero();
+        assertThat(Database.count(db::getConnection, "SELECT count(*) FROM outbox")).isZero();
     }
 
     private java.util.List<String> keysOn(String topic) {
