@@ -7,6 +7,8 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
+import org.jboss.logging.Logger;
+
 import dev.sandbox.common.problem.ProblemException;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
@@ -18,6 +20,8 @@ import io.quarkus.redis.datasource.value.ValueCommands;
  */
 @ApplicationScoped
 public class IdempotencyStore {
+
+    private static final Logger LOG = Logger.getLogger(IdempotencyStore.class);
 
     /** Deletes the key only if the record is still the caller's: a late release never frees someone else's claim. */
     private static final String RELEASE = """
@@ -79,6 +83,7 @@ public class IdempotencyStore {
         } catch (ProblemException e) {
             throw e;
         } catch (RuntimeException e) {
+            LOG.warnf("Redis command failed: %s", e);
             throw new ProblemException(503, "idempotency-store-unavailable", "Service unavailable",
                     "The idempotency store cannot be reached, so the request was not executed; retry later.",
                     java.util.List.of(), java.util.Map.of("Retry-After", "2"));

@@ -119,7 +119,8 @@ public class IdempotentRequests {
             store.complete(request.key(), new IdempotencyRecord(request.fingerprint(), owner, result.response()), config.ttl());
         } catch (ProblemException unavailable) {
             // The work is done and committed: answer it. A retry finds it through the action's own key.
-            LOG.warnf("cannot store the response for idempotency key %s: %s", request.key(), unavailable.getMessage());
+            LOG.warnf("cannot store the response for idempotency key %s; a retry finds the result through the action's own key",
+                    request.key());
         }
         count(result.replayed() ? "replayed" : "executed");
         return result;
