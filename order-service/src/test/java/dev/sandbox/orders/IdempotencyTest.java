@@ -92,6 +92,25 @@ class IdempotencyTest {
     }
 
     @Test
+    void sixtyFourConcurrentOrdersAreAllTaken() throws Exception {
+        // More requests in flight than Redis' default pool lets wait: none may be turned away.
+        var start = new CountDownLatch(1);
+        var responses = new ArrayList<Future<HttpResponse<String>>>();
+        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (var i = 0; i < 64; i++) {
+                responses.add(clients.submit(() -> {
+                    start.await();
+                    return OrderRequests.post(url(), newKey(), body("crowd", 1, "1.00"));
+                }));
+            }
+            start.countDown();
+        }
+        for (var response : responses) {
+            assertThat(response.get().statusCode()).as(response.get().body()).isEqualTo(201);
+        }
+    }
+
+    @Test
     void aRetryGetsTheStoredResponseAgain() {
         var key = newKey();
         var first = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body("retry", 2, "12.5"))
