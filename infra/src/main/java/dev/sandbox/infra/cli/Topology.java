@@ -24,7 +24,11 @@ public final class Topology {
                     .env("INGESTION_SERVICE_URL", "{url:ingestion-service}")
                     .env("CHAT_SERVICE_URL", "{url:chat-service},{url:chat-service-2}")
                     .env("RAG_SERVICE_URL", "{url:rag-service}"),
-            ServiceSpec.of("order-service", "order-service", 8081, Set.of(POSTGRES, KAFKA, REDIS)).database("orders"),
+            ServiceSpec.of("order-service", "order-service", 8081, Set.of(POSTGRES, KAFKA, REDIS)).database("orders")
+                    .env("ORDERS_ROLE", "api"),
+            // The payment processor: the same jar in another role, so it can be killed on its own.
+            ServiceSpec.of("order-processor", "order-service", 8091, Set.of(POSTGRES, KAFKA)).database("orders")
+                    .env("ORDERS_ROLE", "processor"),
             ServiceSpec.of("ingestion-service", "ingestion-service", 8082, Set.of(KAFKA, POSTGRES)).database("ingestion"),
             ServiceSpec.of("chat-service", "chat-service", 8083, Set.of(REDIS, RABBITMQ)),
             ServiceSpec.of("chat-service-2", "chat-service", 8093, Set.of(REDIS, RABBITMQ)),

@@ -1,0 +1,59 @@
+package dev.sandbox.orders;
+
+import java.util.Set;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The roles this process plays and the design switches: each switch names the whiteboard
+ * alternative it selects, and the naive choices are there to be run and seen failing
+ * (docs/orders.md lists what each one breaks).
+ */
+@ConfigMapping(prefix = "orders")
+public interface OrdersConfig {
+
+    /** {@code api} (HTTP, outbox relay, payment results), {@code processor} (payments), or both. */
+    @WithDefault("api,processor")
+    Set<Role> role();
+
+    /** How an order reaches Kafka: in the order's own transaction, or written to both afterwards. */
+    @WithDefault("outbox")
+    Publish publish();
+
+    /** How the processor commits: one Kafka transaction for result and offsets, or one after the other. */
+    @WithDefault("transactional")
+    Delivery delivery();
+
+    /** Whether the processor's charge is guarded by an idempotency key (a unique constraint). */
+    @WithDefault("on")
+    boolean dedupe();
+
+    /**
+     * This instance's name among its replicas, stable across its restarts: the processor's
+     * transactional id and the consumers' static group membership derive from it.
+     */
+    String instanceId();
+
+    enum Role {
+        API, PROCESSOR
+    }
+
+    enum Publish {
+        /** The event is a row written in the order's transaction; a relay publishes it. */
+        OUTBOX,
+        /** Commit the order, then publish: a crash in between loses the event. */
+        DUAL_WRITE
+    }
+
+    enum Delivery {
+        /** The payment result and the consumed offsets commit in one Kafka transaction. */
+        TRANSACTIONAL,
+        /** Produce, then commit the offsets: a crash in between delivers the result again. */
+        AT_LEAST_ONCE
+    }
+
+    default boolean runs(Role role) {
+        return role().contains(role);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.sandbox.orders.kafka;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "orders.topics")
+public interface TopicsConfig {
+
+    @WithDefault("orders.v1")
+    String orders();
+
+    @WithDefault("payments.v1")
+    String payments();
+
+    /**
+     * Partitions of both topics: the most processors (or API instances) that can consume in
+     * parallel. Records are keyed by order id, so an order's events stay in order.
+     */
+    @WithDefault("3")
+    int partitions();
+
+    @WithDefault("1")
+    short replicationFactor();
+}

@@ -1,0 +1,111 @@
+package dev.sandbox.orders.order;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+import dev.sandbox.orders.OrdersConfig;
+import dev.sandbox.orders.events.EventJson;
+import dev.sandbox.orders.events.PaymentResult;
+import dev.sandbox.orders.kafka.BackgroundLoop;
+import dev.sandbox.orders.kafka.BackgroundLoops;
+import dev.sandbox.orders.kafka.KafkaClients;
+import dev.sandbox.orders.kafka.MessageTracing;
+import dev.sandbox.orders.kafka.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.SpanKind;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Moves orders to PAID or REJECTED as {@code payments.v1} says. At-least-once is enough here: the
+ * update only changes a PENDING order, so a result applied twice changes nothing the second time.
+ */
+@ApplicationScoped
+public class PaymentResultsListener implements BackgroundLoop.Worker {
+
+    private static final Logger LOG = Logger.getLogger(PaymentResultsListener.class);
+
+    private final KafkaClients clients;
+    private final Topics topics;
+    private final Orders orders;
+    private final EventJson json;
+    private final MessageTracing tracing;
+    private final OrdersConfig config;
+    private final MeterRegistry registry;
+    private final String groupId;
+    private KafkaConsumer<String, String> consumer;
+
+    PaymentResultsListener(KafkaClients clients, Topics topics, Orders orders, EventJson json, MessageTracing tracing,
+            OrdersConfig config, MeterRegistry registry, PaymentResultsConfig results) {
+        this.clients = clients;
+        this.topics = topics;
+        this.orders = orders;
+        this.json = json;
+        this.tracing = tracing;
+        this.config = config;
+        this.registry = registry;
+        this.groupId = results.groupId();
+    }
+
+    void start(@Observes StartupEvent event, BackgroundLoops loops) {
+        if (config.runs(OrdersConfig.Role.API)) {
+            loops.start("payment-results", this);
+        }
+    }
+
+
+    @Override
+    public void step() throws Exception {
+        if (consumer == null) {
+            topics.ensureCreated();
+            consumer = new KafkaConsumer<>(clients.consumerConfig(groupId));
+            consumer.subscribe(List.of(topics.payments()));
+        }
+        var records = consumer.poll(Duration.ofMillis(500));
+        var offsets = new HashMap<TopicPartition, OffsetAndMetadata>();
+        for (var record : records) {
+            apply(record);
+            offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+        }
+        if (!offsets.isEmpty()) {
+            consumer.commitSync(offsets);
+        }
+    }
+
+    private void apply(ConsumerRecord<String, String> record) throws java.sql.SQLException {
+        var span = tracing.start(record.topic(), "process", SpanKind.CONSUMER, tracing.fromHeaders(record.headers()));
+        try (var scope = span.makeCurrent()) {
+            PaymentResult result;
+            try {
+                result = json.read(record.value(), PaymentResult.class);
+            } catch (IllegalArgumentException poison) {
+                LOG.errorf("skipping unreadable record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), poison.getMessage());
+                return;
+            }
+            var status = result.outcome() == PaymentResult.Outcome.PAID ? OrderStatus.PAID : OrderStatus.REJECTED;
+            var changed = orders.settle(result.orderId(), status);
+            registry.counter("orders.settled", "status", status.name().toLowerCase(java.util.Locale.ROOT),
+                    "applied", changed ? "yes" : "already").increment();
+        } finally {
+            span.end();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (consumer != null) {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            consumer = null;
+        }
+    }
+}
