@@ -40,7 +40,7 @@ class ComposeFileTest {
         assertThat(definition.isMissingNode()).as(service.name() + " in docker-compose.yml").isFalse();
 
         var environment = new ObjectMapper().convertValue(definition.path("environment"), Map.class);
-        assertThat(environment).containsAllEntriesOf(DeploymentTopology.environment(service));
+        assertThat(environment).containsAllEntriesOf(DeploymentTopology.composeEnvironment(service));
         assertThat(definition.path("image").asText()).isEqualTo(DeploymentTopology.image(service));
         assertThat(definition.path("ports").get(0).asText()).isEqualTo(service.port() + ":" + service.port());
         service.needs().forEach(component ->

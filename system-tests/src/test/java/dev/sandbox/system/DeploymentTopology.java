@@ -32,9 +32,28 @@ final class DeploymentTopology {
     private DeploymentTopology() {
     }
 
-    static Map<String, String> environment(ServiceSpec service) {
+    /** The environment under Compose, where every service of the topology is a container of its own. */
+    static Map<String, String> composeEnvironment(ServiceSpec service) {
         return service.environment(BY_NAME, service.port(),
                 name -> "http://" + name + ":" + Topology.service(name).orElseThrow().port());
+    }
+
+    /**
+     * The environment in a cluster, where a replica has no Service of its own: a reference to it is
+     * a reference to the Service in front of all replicas, named once.
+     */
+    static Map<String, String> clusterEnvironment(ServiceSpec service) {
+        var environment = new java.util.LinkedHashMap<>(service.environment(BY_NAME, service.port(), name -> {
+            var primary = primaryOf(Topology.service(name).orElseThrow());
+            return "http://" + primary.name() + ":" + primary.port();
+        }));
+        environment.replaceAll((key, value) -> String.join(",", new java.util.LinkedHashSet<>(List.of(value.split(",")))));
+        return environment;
+    }
+
+    /** The deployment a service runs in: its own, or the one it is a replica of. */
+    static ServiceSpec primaryOf(ServiceSpec service) {
+        return deployments().keySet().stream().filter(primary -> sameDeployment(primary, service)).findFirst().orElseThrow();
     }
 
     /** The image every deployment runs for a module (the one Quarkus' container-image settings name). */
