@@ -60,7 +60,8 @@ public interface IngestionConfig {
         @WithDefault("131072")
         int batchSize();
 
-        @WithDefault("lz4")
+        /** zstd: the broker distribution this sandbox runs ships no lz4 codec. */
+        @WithDefault("zstd")
         String compression();
 
         /** How long the producer retries a record (across a broker restart, say) before giving up on it. */
@@ -84,6 +85,13 @@ public interface IngestionConfig {
         /** Uploads read at the same time; the next one is answered 429. */
         @WithDefault("16")
         int maxConcurrentUploads();
+
+        /**
+         * The largest body read; past it, a 413: up front from Content-Length, or as soon as a
+         * chunked body crosses it. Memory does not grow with it: bodies are streamed.
+         */
+        @WithDefault("4G")
+        MemorySize maxBodySize();
 
         /** The largest record (line, row or array element); a longer one is rejected, never held. */
         @WithDefault("1M")

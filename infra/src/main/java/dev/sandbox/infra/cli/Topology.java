@@ -21,7 +21,11 @@ public final class Topology {
     public static final List<ServiceSpec> SERVICES = List.of(
             ServiceSpec.of("gateway", "gateway", 8080, Set.of(REDIS)),
             ServiceSpec.of("order-service", "order-service", 8081, Set.of(POSTGRES, KAFKA, REDIS)).database("orders"),
-            ServiceSpec.of("ingestion-service", "ingestion-service", 8082, Set.of(KAFKA, POSTGRES)).database("ingestion"),
+            // Uploads and the database writer run apart, so either can be killed alone.
+            ServiceSpec.of("ingestion-service", "ingestion-service", 8082, Set.of(KAFKA, POSTGRES)).database("ingestion")
+                    .env("INGESTION_ROLE", "api"),
+            ServiceSpec.of("ingestion-sink", "ingestion-service", 8092, Set.of(KAFKA, POSTGRES)).database("ingestion")
+                    .env("INGESTION_ROLE", "sink"),
             ServiceSpec.of("chat-service", "chat-service", 8083, Set.of(REDIS, RABBITMQ)),
             ServiceSpec.of("chat-service-2", "chat-service", 8093, Set.of(REDIS, RABBITMQ)),
             ServiceSpec.of("rag-service", "rag-service", 8084, Set.of(RABBITMQ, REDIS)));

@@ -17,19 +17,22 @@ final class GuardedInputStream extends FilterInputStream {
 
     private final long maxBytes;
     private final long minBytesPerSecond;
+    private final long stallNanos;
     private long count;
     private long waitedNanos;
 
-    GuardedInputStream(InputStream in, long maxBytes, long minBytesPerSecond) {
+    /** {@code stall} is the server's read timeout: a read that fails after waiting that long was a stalled client. */
+    GuardedInputStream(InputStream in, long maxBytes, long minBytesPerSecond, java.time.Duration stall) {
         super(in);
         this.maxBytes = maxBytes;
         this.minBytesPerSecond = minBytesPerSecond;
+        this.stallNanos = stall.toNanos();
     }
 
     @Override
     public int read() throws IOException {
         var started = System.nanoTime();
-        var c = super.read();
+        var c = guardedRead(() -> super.read(), started);
         counted(c < 0 ? 0 : 1, System.nanoTime() - started);
         return c;
     }
@@ -37,9 +40,25 @@ final class GuardedInputStream extends FilterInputStream {
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
         var started = System.nanoTime();
-        var n = super.read(buffer, offset, length);
+        var n = guardedRead(() -> super.read(buffer, offset, length), started);
         counted(Math.max(n, 0), System.nanoTime() - started);
         return n;
+    }
+
+    private interface Read {
+        int run() throws IOException;
+    }
+
+    private int guardedRead(Read read, long started) throws IOException {
+        try {
+            return read.run();
+        } catch (IOException e) {
+            var waited = System.nanoTime() - started;
+            if (waited >= stallNanos * 9 / 10) {
+                throw new BodyTooSlowException("the body stalled: no bytes for " + waited / 1_000_000_000 + " s", e);
+            }
+            throw e;
+        }
     }
 
     private void counted(int n, long waited) throws IOException {
@@ -62,6 +81,10 @@ final class GuardedInputStream extends FilterInputStream {
     static final class BodyTooSlowException extends IOException {
         BodyTooSlowException(long bytes, long seconds) {
             super("the body arrives too slowly: " + bytes + " bytes in " + seconds + " s of waiting for them");
+        }
+
+        BodyTooSlowException(String message, IOException cause) {
+            super(message, cause);
         }
     }
 }

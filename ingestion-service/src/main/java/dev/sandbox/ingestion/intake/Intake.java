@@ -16,7 +16,6 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.configuration.MemorySize;
 
 import dev.sandbox.common.problem.Problem;
 import dev.sandbox.common.problem.ProblemException;
@@ -47,6 +46,7 @@ public class Intake {
     private final IngestionConfig.AckMode ackMode;
     private final IngestionConfig.Intake config;
     private final long maxBodyBytes;
+    private final Duration readTimeout;
     private final Duration maxWaitForAcks;
     private final Semaphore uploads;
     private final Counter accepted;
@@ -54,12 +54,13 @@ public class Intake {
     private final Counter lost;
 
     Intake(EventPublisher publisher, RecordTracing tracing, IngestionConfig config, MeterRegistry registry,
-            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody) {
+            @ConfigProperty(name = "quarkus.http.read-timeout") Duration readTimeout) {
         this.publisher = publisher;
         this.tracing = tracing;
         this.ackMode = config.ack();
         this.config = config.intake();
-        this.maxBodyBytes = maxBody.asLongValue();
+        this.maxBodyBytes = this.config.maxBodySize().asLongValue();
+        this.readTimeout = readTimeout;
         // Kafka answers every record within the delivery timeout: an acknowledgement or a failure.
         this.maxWaitForAcks = config.producer().deliveryTimeout().plusSeconds(5);
         this.uploads = new Semaphore(this.config.maxConcurrentUploads());
@@ -80,7 +81,7 @@ public class Intake {
                     List.of(), Map.of("Retry-After", "1"));
         }
         try {
-            var guarded = new GuardedInputStream(body, maxBodyBytes, config.minBytesPerSecond().asLongValue());
+            var guarded = new GuardedInputStream(body, maxBodyBytes, config.minBytesPerSecond().asLongValue(), readTimeout);
             return new Upload(format, guarded, strict).run();
         } catch (BrokerUnavailableException e) {
             throw unavailable(e.getMessage());
@@ -129,6 +130,7 @@ public class Intake {
                     throw settled(batch, 413, "body-too-large", "Request body too large", e.getMessage());
                 } catch (GuardedInputStream.BodyTooSlowException e) {
                     throw settled(batch, 408, "body-too-slow", "Request body too slow", e.getMessage());
+
                 } catch (IOException e) {
                     throw settled(batch, 400, "body-incomplete", "Request body incomplete",
                             "the body could not be read to its end: " + e.getMessage());

@@ -263,7 +263,7 @@ public final class CsvReader implements RecordReader {
         try {
             limit = in.read(buffer);
         } catch (CharacterCodingException e) {
-            throw new UnreadableBodyException("not UTF-8 text (near line " + line + ")");
+            throw new UnreadableBodyException("the body is not UTF-8 text");
         }
         position = 0;
         if (limit <= 0) {

@@ -18,6 +18,10 @@ final class Json {
     /** Jackson's message without its source excerpt: the first line, as a client wants to read it. */
     static String message(com.fasterxml.jackson.core.JacksonException e) {
         var message = e.getOriginalMessage();
-        return message == null ? "malformed JSON" : message.lines().findFirst().orElse(message);
+        if (message == null) {
+            return "malformed JSON";
+        }
+        var firstLine = message.lines().findFirst().orElse(message);
+        return firstLine.replaceAll("\\s*\\((start marker )?at \\[Source: .*$", "");
     }
 }

@@ -49,9 +49,6 @@ public final class JsonArrayReader implements RecordReader {
                 }
             }
             var token = parser.nextToken();
-            if (token == null) {
-                throw unreadable("the array is not closed");
-            }
             if (token == JsonToken.END_ARRAY) {
                 ended = true;
                 if (parser.nextToken() != null) {

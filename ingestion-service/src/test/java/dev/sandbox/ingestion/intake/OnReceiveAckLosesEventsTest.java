@@ -1,0 +1,71 @@
+package dev.sandbox.ingestion.intake;
+
+import static dev.sandbox.ingestion.Uploads.awaitStored;
+import static dev.sandbox.ingestion.Uploads.ndjson;
+import static dev.sandbox.ingestion.Uploads.post;
+import static dev.sandbox.ingestion.Uploads.summary;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.TestInfrastructure;
+import dev.sandbox.infra.testing.WithInfrastructure;
+
+/**
+ * The naive design, shown failing: with {@code ack=on-receive} the service says "accepted" before
+ * Kafka has the records. With the broker down longer than the producer retries, every one of them
+ * is lost, although the client was told otherwise. (The same outage with {@code after-broker} is a
+ * 503, and nothing the client was told is lost: see EventsResourceTest.)
+ */
+@QuarkusTest
+@WithInfrastructure({Component.KAFKA, Component.POSTGRES})
+@TestProfile(OnReceiveAckLosesEventsTest.OnReceive.class)
+class OnReceiveAckLosesEventsTest {
+
+    public static final class OnReceive implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("ingestion.ack", "on-receive");
+        }
+    }
+
+    @Test
+    void eventsAcceptedWhileTheBrokerIsDownAreLost() {
+        post("application/x-ndjson", ndjson("before", "naive", 10)).statusCode(202);
+        awaitStored(10);
+        var infra = TestInfrastructure.current();
+
+        infra.kill(Component.KAFKA);
+        try {
+            // Answered at once, "accepted": the records are only in the producer's memory.
+            post("application/x-ndjson", ndjson("during", "naive", 100)).statusCode(202).body("accepted", equalTo(100));
+            // The producer gives up on them after its delivery timeout (5 s in tests).
+            Awaitility.await("the producer gives up").atMost(Duration.ofSeconds(60))
+                    .until(() -> lost() == 100);
+        } finally {
+            infra.restart(Component.KAFKA);
+        }
+
+        post("application/x-ndjson", ndjson("after", "naive", 10)).statusCode(202);
+        awaitStored(20);
+        assertThat(summary("stored")).as("100 events answered 'accepted' are not stored").isEqualTo(20);
+    }
+
+    private static double lost() {
+        return given().get("/q/metrics").then().extract().asString().lines()
+                .filter(line -> line.startsWith("ingestion_intake_records_total{") && line.contains("outcome=\"lost\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+}
