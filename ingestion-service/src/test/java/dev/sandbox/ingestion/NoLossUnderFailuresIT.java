@@ -64,7 +64,9 @@ class NoLossUnderFailuresIT {
         var api = services.start("ingestion-service", Map.of());
         // The first sink halts (as kill -9 would) after its 20th batch is in the database and
         // before its offsets are committed: the redelivery window, hit on purpose.
-        var sink = services.start("ingestion-sink", Map.of("INGESTION_SINK_HALT_AFTER_BATCHES", "20"));
+        var sinks = new ArrayList<ServiceProcess>();
+        var crashing = services.start("ingestion-sink", Map.of("INGESTION_SINK_HALT_AFTER_BATCHES", "20"));
+        sinks.add(crashing);
         var faults = new ArrayList<String>();
         try {
             var load = Executors.newVirtualThreadPerTaskExecutor();
@@ -83,9 +85,10 @@ class NoLossUnderFailuresIT {
             }
 
             awaitUploads(UPLOADS / 4);
-            Awaitility.await("sink halts at its crash point").atMost(Duration.ofMinutes(2)).until(() -> !sink.process().isAlive());
+            Awaitility.await("sink halts at its crash point").atMost(Duration.ofMinutes(2)).until(() -> !crashing.process().isAlive());
             faults.add("sink halted at its crash point after " + uploadsDone.get() + " uploads");
-            sink = services.start("ingestion-sink", Map.of());
+            var killed = services.start("ingestion-sink", Map.of());
+            sinks.add(killed);
 
             awaitUploads(UPLOADS / 2);
             infra.kill(Component.KAFKA);
@@ -94,9 +97,9 @@ class NoLossUnderFailuresIT {
             infra.restart(Component.KAFKA);
 
             awaitUploads(UPLOADS * 3 / 4);
-            sink.process().kill();
+            killed.process().kill();
             faults.add("sink killed (SIGKILL) after " + uploadsDone.get() + " uploads");
-            sink = services.start("ingestion-sink", Map.of());
+            sinks.add(services.start("ingestion-sink", Map.of()));
 
             load.shutdown();
             assertThat(load.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES)).as("uploads finished").isTrue();
@@ -122,7 +125,7 @@ class NoLossUnderFailuresIT {
             assertThat(recount()).as("per-minute counts = a recount of the events").isEqualTo(expectedCounts);
         } finally {
             api.process().kill();
-            sink.process().kill();
+            sinks.forEach(sink -> sink.process().kill());
         }
     }
 

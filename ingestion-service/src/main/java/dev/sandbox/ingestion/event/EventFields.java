@@ -20,6 +20,8 @@ public final class EventFields {
     public static final Set<String> NAMES = Set.of("id", "type", "source", "ts", "payload");
     static final int MAX_ID_LENGTH = 200;
     static final int MAX_NAME_LENGTH = 200;
+    private static final Instant MIN_TS = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant MAX_TS = Instant.parse("+10000-01-01T00:00:00Z");
 
     /** A field that is wrong, by name (relative to the record) and why. */
     public record Problem(String field, String reason) {
@@ -84,12 +86,13 @@ public final class EventFields {
             return now;
         }
         if (node.isIntegralNumber()) {
-            return Instant.ofEpochMilli(node.asLong());
+            return inRange(Instant.ofEpochMilli(node.asLong()), problems);
         }
         if (node.isTextual()) {
             var text = node.asText().trim();
             try {
-                return text.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(text)) : Instant.parse(text);
+                var instant = text.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(text)) : Instant.parse(text);
+                return inRange(instant, problems);
             } catch (DateTimeParseException | NumberFormatException e) {
                 problems.add(new Problem("ts", "expected an ISO-8601 instant or epoch milliseconds, got \"" + abbreviate(text) + "\""));
                 return null;
@@ -97,6 +100,15 @@ public final class EventFields {
         }
         problems.add(new Problem("ts", "expected an ISO-8601 instant or epoch milliseconds, got " + describe(node)));
         return null;
+    }
+
+    /** Years 1 to 9999: what every database and every client library agrees on. */
+    private static Instant inRange(Instant instant, List<Problem> problems) {
+        if (instant.isBefore(MIN_TS) || !instant.isBefore(MAX_TS)) {
+            problems.add(new Problem("ts", "out of range: years 1 to 9999"));
+            return null;
+        }
+        return instant;
     }
 
     private static ObjectNode payload(JsonNode node, List<Problem> problems) {

@@ -215,21 +215,42 @@ class EventsResourceTest {
 
     @Test
     @Order(11)
-    void aStalledBodyIsCutOffWith408AndWhatCameBeforeIsKept() throws Exception {
-        var records = ndjson("slow", "slow", 3);
+    void aStalledBodyIsCutOffAndWhatCameBeforeIsKept() throws Exception {
         try (var socket = RawHttp.connect()) {
             socket.getOutputStream().write(("POST /events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-ndjson\r\n"
-                    + "Content-Length: 100000\r\n\r\n" + records).getBytes(StandardCharsets.UTF_8));
+                    + "Content-Length: 100000\r\n\r\n" + ndjson("stall", "slow", 3)).getBytes(StandardCharsets.UTF_8));
             socket.getOutputStream().flush();
-            // ... and nothing more: quarkus.http.read-timeout (5 s in tests) ends the wait.
+            // ... and nothing more. After quarkus.http.read-timeout (5 s in tests) the server drops
+            // the connection: no thread, no upload slot is held by it any longer.
+            var began = System.nanoTime();
             var answer = RawHttp.read(socket, java.time.Duration.ofSeconds(30));
-            assertThat(answer).startsWith("HTTP/1.1 408").contains("the 3 records before it were accepted");
+            assertThat(answer).isEmpty();
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - began)).isLessThan(java.time.Duration.ofSeconds(20));
         }
         accepted(3);
     }
 
     @Test
     @Order(12)
+    void aTricklingBodyIsCutOffWith408() throws Exception {
+        try (var socket = RawHttp.connect()) {
+            var out = socket.getOutputStream();
+            out.write(("POST /events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-ndjson\r\n"
+                    + "Content-Length: 100000\r\n\r\n" + ndjson("trickle", "slow", 2)).getBytes(StandardCharsets.UTF_8));
+            // A byte every 2 s: never idle long enough for the read timeout, far below 1 KB/s.
+            for (var i = 0; i < 7; i++) {
+                Thread.sleep(2_000);
+                out.write(' ');
+                out.flush();
+            }
+            var answer = RawHttp.read(socket, java.time.Duration.ofSeconds(30));
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("too slowly").contains("the 2 records before it were accepted");
+        }
+        accepted(2);
+    }
+
+    @Test
+    @Order(13)
     void whileTheBrokerIsDownUploadsAre503AndAResendAfterwardsLosesNothing() {
         var body = ndjson("outage", "outage", 100);
         var infra = dev.sandbox.infra.testing.TestInfrastructure.current();
@@ -246,7 +267,7 @@ class EventsResourceTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void theServiceStaysHealthyAndLostNothing() {
         given().get("/q/health/ready").then().statusCode(200);
         assertThat(summary("deadLettered")).isZero();
