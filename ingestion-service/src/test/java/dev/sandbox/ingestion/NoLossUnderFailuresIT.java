@@ -47,6 +47,8 @@ class NoLossUnderFailuresIT {
     private static final int PER_UPLOAD = 1_000;
     private static final int UPLOADS = EVENTS / PER_UPLOAD;
     private static final int CLIENTS = 4;
+    /** Uploads start at this pace (2,000 events/s), so the load outlasts the faults. */
+    private static final Duration PACE = Duration.ofMillis(500);
     private static final String[] TYPES = {"click", "view", "buy", "scroll", "share"};
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -68,12 +70,15 @@ class NoLossUnderFailuresIT {
         var crashing = services.start("ingestion-sink", Map.of("INGESTION_SINK_HALT_AFTER_BATCHES", "20"));
         sinks.add(crashing);
         var faults = new ArrayList<String>();
+        var uploadsAtFaults = new ArrayList<Integer>();
         try {
             var load = Executors.newVirtualThreadPerTaskExecutor();
             var next = new AtomicInteger();
+            var started = System.nanoTime();
             for (var client = 0; client < CLIENTS; client++) {
                 load.submit(() -> {
                     for (int upload; (upload = next.getAndIncrement()) < UPLOADS; ) {
+                        Thread.sleep(Math.max(0, (started + upload * PACE.toNanos() - System.nanoTime()) / 1_000_000));
                         post(api, upload);
                         if (upload % 10 == 0) {
                             post(api, upload); // a client unsure of its answer sends again
@@ -86,18 +91,21 @@ class NoLossUnderFailuresIT {
 
             awaitUploads(UPLOADS / 4);
             Awaitility.await("sink halts at its crash point").atMost(Duration.ofMinutes(2)).until(() -> !crashing.process().isAlive());
+            uploadsAtFaults.add(uploadsDone.get());
             faults.add("sink halted at its crash point after " + uploadsDone.get() + " uploads");
             var killed = services.start("ingestion-sink", Map.of());
             sinks.add(killed);
 
             awaitUploads(UPLOADS / 2);
             infra.kill(Component.KAFKA);
+            uploadsAtFaults.add(uploadsDone.get());
             faults.add("broker killed (SIGKILL) after " + uploadsDone.get() + " uploads");
             Thread.sleep(2_000);
             infra.restart(Component.KAFKA);
 
             awaitUploads(UPLOADS * 3 / 4);
             killed.process().kill();
+            uploadsAtFaults.add(uploadsDone.get());
             faults.add("sink killed (SIGKILL) after " + uploadsDone.get() + " uploads");
             sinks.add(services.start("ingestion-sink", Map.of()));
 
@@ -114,6 +122,7 @@ class NoLossUnderFailuresIT {
                     EVENTS, UPLOADS, UPLOADS / 10, retries.get(), faults, posted.get(), acceptedIds.size(), topicRecords,
                     summary.get("stored"), summary.get("duplicatesDropped"), summary.get("deadLettered"), summary.get("redelivered"));
 
+            assertThat(uploadsAtFaults).as("every fault struck while uploads went on").allMatch(done -> done < UPLOADS);
             assertThat(acceptedIds).hasSize(EVENTS);
             assertThat(summary.get("stored")).as("stored = distinct accepted ids").isEqualTo(EVENTS);
             assertThat(storedIds()).as("the very ids accepted").isEqualTo(acceptedIds);
