@@ -75,8 +75,9 @@ class NoLossUnderFailuresIT {
             var load = Executors.newVirtualThreadPerTaskExecutor();
             var next = new AtomicInteger();
             var started = System.nanoTime();
+            var clients = new ArrayList<java.util.concurrent.Future<Object>>();
             for (var client = 0; client < CLIENTS; client++) {
-                load.submit(() -> {
+                clients.add(load.submit(() -> {
                     for (int upload; (upload = next.getAndIncrement()) < UPLOADS; ) {
                         Thread.sleep(Math.max(0, (started + upload * PACE.toNanos() - System.nanoTime()) / 1_000_000));
                         post(api, upload);
@@ -86,7 +87,7 @@ class NoLossUnderFailuresIT {
                         uploadsDone.incrementAndGet();
                     }
                     return null;
-                });
+                }));
             }
 
             awaitUploads(UPLOADS / 4);
@@ -111,6 +112,9 @@ class NoLossUnderFailuresIT {
 
             load.shutdown();
             assertThat(load.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES)).as("uploads finished").isTrue();
+            for (var client : clients) {
+                client.get(); // a client that failed fails the test, with its reason
+            }
 
             var topicRecords = topicRecords();
             var summary = Awaitility.await("the sink catches up").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))

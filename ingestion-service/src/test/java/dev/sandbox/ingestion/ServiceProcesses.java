@@ -7,11 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 import org.awaitility.Awaitility;
 
-import dev.sandbox.infra.Component;
 import dev.sandbox.infra.cli.ServiceProcess;
 import dev.sandbox.infra.cli.Topology;
 import dev.sandbox.infra.local.LocalInfrastructure;
@@ -61,9 +59,9 @@ public final class ServiceProcesses {
         var spec = Topology.service(name).orElseThrow();
         var service = new ServiceProcess(spec, dir.resolve(name), "127.0.0.1", false);
         service.allocatePort();
-        var environment = new HashMap<>(infra.endpoints().environment(Set.of(Component.KAFKA, Component.POSTGRES), database));
-        environment.put("QUARKUS_HTTP_PORT", String.valueOf(service.port()));
-        environment.putAll(spec.environment());
+        var environment = new HashMap<>(spec.database(database).environment(infra.endpoints(), service.port(), other -> {
+            throw new IllegalArgumentException("no other service runs here: " + other);
+        }));
         environment.put("INGESTION_TOPICS_EVENTS", eventsTopic());
         environment.put("INGESTION_TOPICS_DEAD_LETTERS", infra.unique("events.dlq.v1"));
         environment.put("INGESTION_SINK_GROUP_ID", infra.unique("ingestion-sink"));

@@ -120,6 +120,7 @@ public class Intake {
                     for (var record = reader.next(); record != null; record = reader.next()) {
                         var event = check(record, reader.unit());
                         if (event != null && (!strict || invalid == 0)) {
+                            stopIfKafkaFailed();
                             batch.send(event, headers, acks);
                             acks.sent();
                         }
@@ -151,6 +152,16 @@ public class Intake {
                 return answer();
             } finally {
                 span.end();
+            }
+        }
+
+        /**
+         * Kafka failed a record of this upload (the broker is away, or metadata timed out): reading
+         * on would only make each next record wait out the same timeouts. The upload is a 503.
+         */
+        private void stopIfKafkaFailed() {
+            if (acks.failedCount() > 0) {
+                throw new BrokerUnavailableException("Kafka failed a record of this upload: " + acks.firstFailure().getMessage());
             }
         }
 

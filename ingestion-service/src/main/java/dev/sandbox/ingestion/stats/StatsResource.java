@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
 
 import dev.sandbox.common.problem.Problem;
 import dev.sandbox.common.problem.ProblemException;
@@ -26,6 +27,7 @@ import dev.sandbox.common.problem.ProblemException;
 @Produces(MediaType.APPLICATION_JSON)
 public class StatsResource {
 
+    private static final Logger LOG = Logger.getLogger(StatsResource.class);
     private static final int MAX_LIMIT = 10_000;
 
     private final StatsRepository repository;
@@ -40,20 +42,35 @@ public class StatsResource {
             @Parameter(description = "Only this type") @QueryParam("type") String type,
             @Parameter(description = "ISO-8601 instant, inclusive") @QueryParam("from") String from,
             @Parameter(description = "ISO-8601 instant, exclusive") @QueryParam("to") String to,
-            @QueryParam("limit") @DefaultValue("1000") int limit) throws SQLException {
+            @QueryParam("limit") @DefaultValue("1000") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw invalid("limit", "between 1 and " + MAX_LIMIT);
         }
         var start = instant("from", from, Instant.EPOCH);
         var end = instant("to", to, Instant.parse("9999-12-31T00:00:00Z"));
-        return repository.counts(type == null || type.isBlank() ? null : type, start, end, limit);
+        try {
+            return repository.counts(type == null || type.isBlank() ? null : type, start, end, limit);
+        } catch (SQLException e) {
+            throw databaseUnavailable(e);
+        }
     }
 
     @GET
     @Path("/summary")
     @Operation(summary = "Events stored, duplicates dropped, records dead-lettered, records redelivered")
-    public Summary summary() throws SQLException {
-        return repository.summary();
+    public Summary summary() {
+        try {
+            return repository.summary();
+        } catch (SQLException e) {
+            throw databaseUnavailable(e);
+        }
+    }
+
+    /** The stats live in the database: while it is away, a 503 the client can retry, not a 500. */
+    private static ProblemException databaseUnavailable(SQLException cause) {
+        LOG.warnf("stats unavailable: %s", cause.getMessage());
+        return new ProblemException(503, "database-unavailable", "Database unavailable",
+                "the stats cannot be read while the database is unreachable", List.of(), Map.of("Retry-After", "5"));
     }
 
     private static Instant instant(String name, String value, Instant absent) {
