@@ -22,8 +22,11 @@ lines = [f"events/s through the service (HTTP in, broker-acked, {vus} clients, {
 for label, points in series.items():
     baseline = points[0][1]
     peak = max(rss for _, rss in points)
-    lines.append(f"{upload_mb} MB {label} upload: {uploads[label]['accepted']} events accepted; RSS {baseline:.0f} MB before, "
-                 f"peak {peak:.0f} MB, growth {peak - baseline:.0f} MB")
+    answer = uploads[label]
+    outcome = f"{answer['accepted']} events accepted" if "accepted" in answer else f"answered {answer.get('status')}: {answer.get('detail')}"
+    growth = peak - baseline
+    lines.append(f"{upload_mb} MB {label} upload: {outcome}; RSS {baseline:.0f} MB before, peak {peak:.0f} MB, "
+                 f"growth {growth:.0f} MB ({'under' if growth < 100 else 'OVER'} the 100 MB bound)")
 print("\n".join(lines))
 
 with open(f"{report}/report.md", "w") as md:
