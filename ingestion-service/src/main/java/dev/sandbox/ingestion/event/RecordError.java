@@ -18,7 +18,7 @@ public record RecordError(Long line, Long row, String field, String reason) {
         return unit == Unit.LINE ? new RecordError(number, null, field, reason) : new RecordError(null, number, field, reason);
     }
 
-    /** {@code line 4: id: required}, for logs and for the strict mode's problem. */
+    /** {@code line 4} or {@code row 7}: where, in words, for the strict mode's problem. */
     public String where() {
         return line != null ? "line " + line : "row " + row;
     }

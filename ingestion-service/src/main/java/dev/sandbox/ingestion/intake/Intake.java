@@ -99,7 +99,7 @@ public class Intake {
         private final BodyFormat format;
         private final GuardedInputStream body;
         private final boolean strict;
-        private final Acknowledgements acks = new Acknowledgements(() -> lost.increment());
+        private final Acknowledgements acks = new Acknowledgements(lost::increment);
         private final List<RecordError> errors = new ArrayList<>();
         private final Instant received = Instant.now();
         private long valid;
@@ -131,7 +131,6 @@ public class Intake {
                     throw settled(batch, 413, "body-too-large", "Request body too large", e.getMessage());
                 } catch (GuardedInputStream.BodyTooSlowException e) {
                     throw settled(batch, 408, "body-too-slow", "Request body too slow", e.getMessage());
-
                 } catch (IOException e) {
                     throw settled(batch, 400, "body-incomplete", "Request body incomplete",
                             "the body could not be read to its end: " + e.getMessage());
