@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -18,12 +17,7 @@ class CsvReaderTest {
     }
 
     private static List<ParsedRecord> read(byte[] csv, int maxRecordBytes) throws IOException {
-        var reader = new CsvReader(new ByteArrayInputStream(csv), maxRecordBytes);
-        var records = new ArrayList<ParsedRecord>();
-        for (var record = reader.next(); record != null; record = reader.next()) {
-            records.add(record);
-        }
-        return records;
+        return Records.readAll(new CsvReader(new ByteArrayInputStream(csv), maxRecordBytes));
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -14,12 +13,7 @@ import org.junit.jupiter.api.Test;
 class JsonArrayReaderTest {
 
     private static List<ParsedRecord> read(String json) throws IOException {
-        var reader = new JsonArrayReader(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), 1000);
-        var records = new ArrayList<ParsedRecord>();
-        for (var record = reader.next(); record != null; record = reader.next()) {
-            records.add(record);
-        }
-        return records;
+        return Records.readAll(new JsonArrayReader(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), 1000));
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -13,12 +12,7 @@ import org.junit.jupiter.api.Test;
 class NdjsonReaderTest {
 
     private static List<ParsedRecord> read(String ndjson, int maxRecordBytes) throws IOException {
-        var reader = new NdjsonReader(new ByteArrayInputStream(ndjson.getBytes(StandardCharsets.UTF_8)), maxRecordBytes);
-        var records = new ArrayList<ParsedRecord>();
-        for (var record = reader.next(); record != null; record = reader.next()) {
-            records.add(record);
-        }
-        return records;
+        return Records.readAll(new NdjsonReader(new ByteArrayInputStream(ndjson.getBytes(StandardCharsets.UTF_8)), maxRecordBytes));
     }
 
     @Test
