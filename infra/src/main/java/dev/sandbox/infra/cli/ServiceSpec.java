@@ -24,7 +24,8 @@ public record ServiceSpec(String name, String module, int port, Set<Component> n
 
     public ServiceSpec {
         needs = needs.isEmpty() ? EnumSet.noneOf(Component.class) : EnumSet.copyOf(needs);
-        environment = Map.copyOf(environment);
+        // In the order given: the environment is written out (deploy/), and should read the same each time.
+        environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     }
 
     public static ServiceSpec of(String name, String module, int port, Set<Component> needs) {

@@ -29,7 +29,11 @@ public final class Topology {
             // The payment processor: the same jar in another role, so it can be killed on its own.
             ServiceSpec.of("order-processor", "order-service", 8091, Set.of(POSTGRES, KAFKA)).database("orders")
                     .env("ORDERS_ROLE", "processor"),
-            ServiceSpec.of("ingestion-service", "ingestion-service", 8082, Set.of(KAFKA, POSTGRES)).database("ingestion"),
+            // Uploads and the database writer run apart, so either can be killed alone.
+            ServiceSpec.of("ingestion-service", "ingestion-service", 8082, Set.of(KAFKA, POSTGRES)).database("ingestion")
+                    .env("INGESTION_ROLE", "api"),
+            ServiceSpec.of("ingestion-sink", "ingestion-service", 8092, Set.of(KAFKA, POSTGRES)).database("ingestion")
+                    .env("INGESTION_ROLE", "sink"),
             ServiceSpec.of("chat-service", "chat-service", 8083, Set.of(REDIS, RABBITMQ)),
             ServiceSpec.of("chat-service-2", "chat-service", 8093, Set.of(REDIS, RABBITMQ)),
             ServiceSpec.of("rag-service", "rag-service", 8084, Set.of(RABBITMQ, REDIS)));

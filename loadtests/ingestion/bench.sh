@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The ingestion benchmark, one command: ./sandbox bench ingestion
+#
+# 1. Throughput: k6 posts NDJSON uploads (1,000 events each) for BENCH_DURATION; events/s counts
+#    events acknowledged by Kafka (acks=all) and answered 202. Next to it, Kafka's own
+#    kafka-producer-perf-test (ProducerPerformance) against the same broker, same record size,
+#    same producer settings. The ratio says what HTTP, parsing and validation cost.
+# 2. Memory: a generated 1 GB CSV upload and a 1 GB NDJSON upload, streamed (chunked), while the
+#    service's RSS is sampled from /proc. The figure is the growth over the RSS before the upload.
+#
+# It starts what it needs in a run of its own (free ports), and stops it at the end.
+set -euo pipefail
+source "$SANDBOX_ROOT/loadtests/lib.sh"
+cd "$SANDBOX_ROOT"
+HERE="loadtests/ingestion"
+
+export SANDBOX_RUN="bench-ingestion-$$"
+export SANDBOX_SKIP_BUILD=1
+DURATION="${BENCH_DURATION:-30s}"
+VUS="${BENCH_VUS:-4}"
+UPLOAD_MB="${BENCH_UPLOAD_MB:-1024}"
+PERF_RECORDS="${BENCH_PERF_RECORDS:-2000000}"
+RECORD_SIZE=150
+
+K6="$(ensure_k6)"
+PYTHON="$(ensure_python)"
+REPORT="$(report_dir ingestion)"
+trap './sandbox down >/dev/null 2>&1 || true' EXIT
+
+echo "== starting Kafka, PostgreSQL and the ingestion API (run $SANDBOX_RUN)"
+./sandbox up ingestion-service --free-ports | sed 's/^/   /'
+row() { ./sandbox status | awk -v c="$1" '$1 == c { print $2, $3 }'; }
+read -r API_PID API_PORT < <(row ingestion-service)
+read -r _ KAFKA_PORT < <(row kafka)
+URL="http://127.0.0.1:$API_PORT"
+KAFKA="127.0.0.1:$KAFKA_PORT"
+CLASSPATH_KAFKA="$(cat infra/kafka-broker/target/classes/kafka-broker.classpath)"
+
+echo "== 1/3 throughput through the service: $VUS clients, $DURATION"
+"$K6" run --quiet -e URL="$URL" -e VUS="$VUS" -e DURATION="$DURATION" -e RECORD_SIZE="$RECORD_SIZE" \
+  --summary-export "$REPORT/k6.json" "$HERE/ingest.js" | sed 's/^/   /'
+SERVICE_RATE="$("$PYTHON" -c "import json; m=json.load(open('$REPORT/k6.json'))['metrics']; print(round(m['events_accepted']['rate']))")"
+echo "   service: $SERVICE_RATE events/s"
+
+echo "== 2/3 Kafka's own producer-perf-test, same broker, $PERF_RECORDS records of $RECORD_SIZE bytes"
+java -cp "$CLASSPATH_KAFKA" org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA" --create \
+  --topic bench-perf --partitions 6 --replication-factor 1 >/dev/null 2>&1
+java -cp "$CLASSPATH_KAFKA" -Dlog4j2.level=WARN org.apache.kafka.tools.ProducerPerformance \
+  --topic bench-perf --num-records "$PERF_RECORDS" --record-size "$RECORD_SIZE" --throughput -1 \
+  --producer-props bootstrap.servers="$KAFKA" acks=all enable.idempotence=true linger.ms=5 batch.size=131072 \
+  compression.type=zstd 2>/dev/null | tee "$REPORT/perf.txt" | tail -1 | sed 's/^/   /'
+KAFKA_RATE="$(tail -1 "$REPORT/perf.txt" | sed -E 's/.* ([0-9.]+) records\/sec.*/\1/' | cut -d. -f1)"
+
+echo "== 3/3 memory: ${UPLOAD_MB} MB uploads, streamed, RSS of pid $API_PID sampled from /proc"
+: > "$REPORT/rss.csv"
+for format in csv ndjson; do
+  case "$format" in csv) type=text/csv ;; ndjson) type=application/x-ndjson ;; esac
+  "$PYTHON" "$HERE/sample_rss.py" "$API_PID" "$format" >> "$REPORT/rss.csv" &
+  sampler=$!
+  sleep 2
+  started=$SECONDS
+  "$PYTHON" "$HERE/generate.py" "$format" "$UPLOAD_MB" \
+    | curl -sS -X POST -T - -H "Content-Type: $type" --max-time 1800 "$URL/events" \
+    > "$REPORT/upload-$format.json" || true
+  sleep 2
+  kill "$sampler"; wait "$sampler" 2>/dev/null || true
+  echo "   $format: $(cat "$REPORT/upload-$format.json" | cut -c1-80) in $((SECONDS - started)) s"
+done
+
+"$PYTHON" "$HERE/report.py" "$REPORT" "$SERVICE_RATE" "$KAFKA_RATE" "$UPLOAD_MB" "$DURATION" "$VUS" | tee "$REPORT/summary.txt"
+echo "report: $REPORT/report.md, chart: $REPORT/report.png"
