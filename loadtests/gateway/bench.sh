@@ -144,7 +144,7 @@ lines = [
     "# Gateway benchmark",
     "",
     f"One small GET, {vus} virtual users, {duration} per target, one target after the other, same machine (loopback).",
-    "The upstream is an nginx `return 200`; the gateway verifies an RS256 JWT and takes a Redis rate-limit",
+    "The upstream is an nginx `return 200`; the gateway authenticates an RS256 JWT and takes a Redis rate-limit",
     "decision (sliding-window counter, Lua) on every request. Reproduce: `./sandbox bench gateway`.",
     "",
     "| path | requests/s | p50 ms | p99 ms | throughput vs direct | p50 vs direct | p99 vs direct |",

@@ -31,6 +31,10 @@ public interface AuthConfig {
         /** Leeway for clocks that disagree on exp, nbf and iat. */
         @WithDefault("30s")
         Duration clockSkew();
+
+        /** How many verified tokens to remember until they expire, so each signature is checked once; 0: none. */
+        @WithDefault("10000")
+        int verifiedCacheSize();
     }
 
     interface DevTokens {

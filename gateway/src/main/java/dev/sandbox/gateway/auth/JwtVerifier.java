@@ -2,6 +2,8 @@ package dev.sandbox.gateway.auth;
 
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +17,10 @@ import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwx.JsonWebStructure;
 import org.jose4j.lang.JoseException;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 
 import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
@@ -31,6 +37,11 @@ import io.smallrye.jwt.util.KeyUtils;
  * <p>The trusted keys are decoded once, at start-up, and picked per token by its {@code kid} (or
  * the only key, when there is one): SmallRye's own key resolution would decode the configured
  * content again for each token, on the event loop.
+ *
+ * <p>A client sends the same token with every request, and checking its signature is the largest
+ * share of the gateway's CPU per request. So a token that passed is remembered, by its exact
+ * characters, until it expires (its {@code exp} plus the clock skew, as the check itself allows):
+ * an altered token is another key and is verified afresh. Failures are never remembered.
  */
 @ApplicationScoped
 @Startup // a bad key in the configuration stops the start, not the first request
@@ -39,9 +50,20 @@ public class JwtVerifier {
     private final DefaultJWTParser parser;
     private final Map<String, PublicKey> keysById = new HashMap<>();
     private final PublicKey onlyKey;
+    private final Duration clockSkew;
+    private final Cache<String, Verified> verified;
+
+    /** A token's caller, and the instant after which the token no longer passes. */
+    private record Verified(Caller caller, Instant expires) {
+    }
 
     public JwtVerifier(AuthConfig config, TokenKeys keys) {
         var jwt = config.jwt();
+        this.clockSkew = jwt.clockSkew();
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(jwt.verifiedCacheSize())
+                .expireAfter(Expiry.creating((String token, Verified entry) -> timeLeft(entry.expires())))
+                .build();
         var context = new JWTAuthContextInfo();
         context.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256));
         context.setIssuedBy(jwt.issuer());
@@ -59,6 +81,16 @@ public class JwtVerifier {
 
     /** The caller the token speaks for: {@code sub}, its {@code scope} claim, and its {@code tier} (default free). */
     public Caller verify(String token) {
+        var known = verified.getIfPresent(token);
+        if (known != null) {
+            return known.caller();
+        }
+        var checked = check(token);
+        verified.put(token, checked);
+        return checked.caller();
+    }
+
+    private Verified check(String token) {
         JsonWebToken jwt;
         try {
             jwt = parser.verify(token, keyFor(token));
@@ -71,7 +103,8 @@ public class JwtVerifier {
         String scope = jwt.getClaim("scope");
         var scopes = scope == null || scope.isBlank() ? Set.<String>of() : new HashSet<>(Arrays.asList(scope.trim().split("\\s+")));
         String tier = jwt.getClaim("tier");
-        return new Caller(Caller.Kind.USER, jwt.getSubject(), tier == null ? "free" : tier, scopes);
+        var caller = new Caller(Caller.Kind.USER, jwt.getSubject(), tier == null ? "free" : tier, scopes);
+        return new Verified(caller, Instant.ofEpochSecond(jwt.getExpirationTime()).plus(clockSkew));
     }
 
     /** The trusted key named by the token's (unverified) header; the signature check follows. */
@@ -90,6 +123,11 @@ public class JwtVerifier {
             throw AuthProblems.invalidToken("unknown signing key");
         }
         return key;
+    }
+
+    private static Duration timeLeft(Instant expires) {
+        var left = Duration.between(Instant.now(), expires);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     /** PEM (one key, no id) or a JWKS (keys by their kid). */

@@ -6,9 +6,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 
+import org.awaitility.Awaitility;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.keys.HmacKey;
@@ -67,6 +69,32 @@ class AuthenticationTest {
                 .body("type", equalTo("urn:problem-type:sandbox:invalid-token"));
         org.assertj.core.api.Assertions.assertThat(GatewayTestResource.UPSTREAM.received(PATH.replace("/api/test", "")))
                 .noneMatch(request -> token.equals(request.headers().get("authorization")));
+    }
+
+    /** A verified token is remembered (JwtVerifier): it must still stop passing when it expires. */
+    @Test
+    void aRememberedTokenStillExpires() {
+        var now = Instant.now();
+        // Past its exp, but within the 30 s clock skew for a few seconds more.
+        var token = TestKeys.rs256(TestKeys.claims("dora", "test", "free").issuedAt(now.minusSeconds(60)).expiresAt(now.minusSeconds(25)));
+        given().auth().oauth2(token).get(PATH).then().statusCode(200);
+        given().auth().oauth2(token).get(PATH).then().statusCode(200);
+        Awaitility.await("the remembered token expires").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> given().auth().oauth2(token).get(PATH).then().statusCode(401)
+                        .body("type", equalTo("urn:problem-type:sandbox:invalid-token")));
+    }
+
+    /** What is remembered is the exact token: its signature on other claims is a forgery, as before. */
+    @Test
+    void aRememberedSignatureDoesNotVouchForOtherClaims() {
+        var token = TestKeys.token("erin", "test", "free");
+        given().auth().oauth2(token).get(PATH).then().statusCode(200).body("headers.x-auth-tier", equalTo("free"));
+        var parts = token.split("\\.");
+        var claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("\"free\"", "\"pro\"");
+        var forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8))
+                + "." + parts[2];
+        given().auth().oauth2(forged).get(PATH).then().statusCode(401)
+                .body("type", equalTo("urn:problem-type:sandbox:invalid-token"));
     }
 
     @Test
