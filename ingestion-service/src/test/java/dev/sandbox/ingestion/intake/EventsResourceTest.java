@@ -220,11 +220,15 @@ class EventsResourceTest {
             socket.getOutputStream().write(("POST /events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-ndjson\r\n"
                     + "Content-Length: 100000\r\n\r\n" + ndjson("stall", "slow", 3)).getBytes(StandardCharsets.UTF_8));
             socket.getOutputStream().flush();
-            // ... and nothing more. After quarkus.http.read-timeout (5 s in tests) the server drops
-            // the connection: no thread, no upload slot is held by it any longer.
+            // ... and nothing more. After quarkus.http.read-timeout (5 s in tests) the blocking read
+            // fails and Quarkus closes the connection: no thread, no upload slot is held by it any
+            // longer. The 408 the service writes then races that close: either outcome, never another.
             var began = System.nanoTime();
             var answer = RawHttp.read(socket, java.time.Duration.ofSeconds(30));
-            assertThat(answer).isEmpty();
+            assertThat(answer).satisfiesAnyOf(
+                    dropped -> assertThat(dropped).isEmpty(),
+                    told -> assertThat(told).startsWith("HTTP/1.1 408").contains("body-too-slow")
+                            .contains("the 3 records before it were accepted"));
             assertThat(java.time.Duration.ofNanos(System.nanoTime() - began)).isLessThan(java.time.Duration.ofSeconds(20));
         }
         accepted(3);
