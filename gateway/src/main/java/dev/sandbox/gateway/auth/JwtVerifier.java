@@ -81,13 +81,8 @@ public class JwtVerifier {
 
     /** The caller the token speaks for: {@code sub}, its {@code scope} claim, and its {@code tier} (default free). */
     public Caller verify(String token) {
-        var known = verified.getIfPresent(token);
-        if (known != null) {
-            return known.caller();
-        }
-        var checked = check(token);
-        verified.put(token, checked);
-        return checked.caller();
+        // A check that throws is not kept: the next request with the token is checked again.
+        return verified.get(token, this::check).caller();
     }
 
     private Verified check(String token) {
