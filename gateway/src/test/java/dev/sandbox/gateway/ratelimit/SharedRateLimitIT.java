@@ -53,8 +53,8 @@ class SharedRateLimitIT {
     private static TestInfrastructure infra;
     private static TestUpstream upstream;
     private static final List<ServiceProcess> gateways = new ArrayList<>();
-    /** Decisions counted by each instance's metric during the warm-up, by outcome + route + instance index. */
-    private static final Map<String, Integer> warmUpDecisions = new ConcurrentHashMap<>();
+    /** Decisions counted by each instance's metric during the warm-up, by route + instance index, then outcome. */
+    private static final Map<String, Map<String, Integer>> warmUpDecisions = new ConcurrentHashMap<>();
     private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(30)).build();
 
@@ -99,9 +99,7 @@ class SharedRateLimitIT {
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
         ROUTES.values().forEach(route -> {
             for (int i = 0; i < INSTANCES; i++) {
-                for (var outcome : List.of("allowed", "rejected")) {
-                    warmUpDecisions.put(outcome + route + i, decisionsMetric(gateways.get(i), route, outcome));
-                }
+                warmUpDecisions.put(route + i, decisionsMetric(gateways.get(i), route));
             }
         });
     }
@@ -190,10 +188,11 @@ class SharedRateLimitIT {
                 .filteredOn(request -> !request.uri().endsWith("/warm-up")).hasSize(admitted);
         var perInstance = new java.util.TreeMap<Integer, Integer>();
         for (int i = 0; i < INSTANCES; i++) {
-            var allowed = decisions(i, route, "allowed");
+            var decisions = decisionsSinceWarmUp(i, route);
+            var allowed = decisions.getOrDefault("allowed", 0);
             perInstance.put(i + 1, allowed);
             // Which instance wins the race for the slots is chance; that each one decided its share is not.
-            assertThat(allowed + decisions(i, route, "rejected")).as("decisions of instance %d", i + 1)
+            assertThat(allowed + decisions.getOrDefault("rejected", 0)).as("decisions of instance %d", i + 1)
                     .isEqualTo(requestsSentTo(i));
         }
         assertThat(perInstance.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(admitted);
@@ -212,18 +211,26 @@ class SharedRateLimitIT {
         return REQUESTS / INSTANCES + (index < REQUESTS % INSTANCES ? 1 : 0);
     }
 
-    /** An instance's decisions of one outcome on a route since the warm-up. */
-    private static int decisions(int index, String route, String outcome) {
-        return decisionsMetric(gateways.get(index), route, outcome) - warmUpDecisions.getOrDefault(outcome + route + index, 0);
+    /** An instance's decisions on a route since the warm-up, by outcome. */
+    private static Map<String, Integer> decisionsSinceWarmUp(int index, String route) {
+        var before = warmUpDecisions.getOrDefault(route + index, Map.of());
+        var since = new java.util.HashMap<String, Integer>();
+        decisionsMetric(gateways.get(index), route).forEach((outcome, n) -> since.put(outcome, n - before.getOrDefault(outcome, 0)));
+        return since;
     }
 
-    private static int decisionsMetric(ServiceProcess gateway, String route, String outcome) {
+    /** An instance's decisions on a route so far, by outcome, from one read of its metrics. */
+    private static Map<String, Integer> decisionsMetric(ServiceProcess gateway, String route) {
         try {
             var metrics = client.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/q/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            var matcher = Pattern.compile("gateway_ratelimit_decisions_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*route=\"" + route
+            var matcher = Pattern.compile("gateway_ratelimit_decisions_total\\{[^}]*outcome=\"([a-z-]+)\"[^}]*route=\"" + route
                     + "\"[^}]*} ([0-9.]+)").matcher(metrics);
-            return matcher.find() ? (int) Double.parseDouble(matcher.group(1)) : 0;
+            var byOutcome = new java.util.HashMap<String, Integer>();
+            while (matcher.find()) {
+                byOutcome.put(matcher.group(1), (int) Double.parseDouble(matcher.group(2)));
+            }
+            return byOutcome;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
