@@ -78,6 +78,34 @@ public final class PeerSuites {
         }
     }
 
+    /**
+     * Holds a JSON endpoint to JSONTestSuite: each case's text is sent as a body with {@code post};
+     * no answer is a 5xx, every {@code n_} case is refused with a 4xx, and no {@code y_} case is
+     * called malformed (a shape error, "expected an object", is fine: the text did parse).
+     */
+    public static void assertJsonEndpointHoldsToTheSuite(java.util.function.Function<String, io.restassured.response.Response> post) {
+        var cases = jsonTestSuite();
+        if (cases.size() < 300) {
+            throw new AssertionError("JSONTestSuite has " + cases.size() + " cases, expected over 300");
+        }
+        var failures = new ArrayList<String>();
+        for (var suiteCase : cases) {
+            var response = post.apply(suiteCase.input());
+            var status = response.statusCode();
+            var body = response.asString();
+            if (status >= 500) {
+                failures.add(suiteCase.name() + ": " + status + " " + body);
+            } else if (suiteCase.mustBeRefused() && status < 400) {
+                failures.add(suiteCase.name() + " must be refused: " + status + " " + body);
+            } else if (suiteCase.mustParse() && body.contains("malformed JSON")) {
+                failures.add(suiteCase.name() + " must parse: " + status + " " + body);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.size() + " JSONTestSuite cases answered wrongly:\n" + String.join("\n", failures));
+        }
+    }
+
     /** The unpacked package folder of {@code spec} ({@code name@version}), fetched once. */
     static synchronized Path fetch(String spec) {
         var cache = Path.of(System.getProperty("java.io.tmpdir"), "system-design-sandbox-peer-suites");
