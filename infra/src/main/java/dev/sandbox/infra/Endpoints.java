@@ -21,7 +21,7 @@ public record Endpoints(Map<Component, Endpoint> byComponent) {
     public static final String RABBITMQ_USER = "sandbox";
     public static final String RABBITMQ_PASSWORD = "sandbox";
 
-    public sealed interface Endpoint permits Redis, Postgres, RabbitMq, Kafka {
+    public sealed interface Endpoint permits Redis, Postgres, RabbitMq, Kafka, Zipkin, Prometheus {
         int port();
     }
 
@@ -70,6 +70,24 @@ public record Endpoints(Map<Component, Endpoint> byComponent) {
         }
     }
 
+    /** The trace store: its UI and query API at {@link #url()}, spans in at {@link #spansUrl()} (Zipkin JSON v2). */
+    public record Zipkin(String host, int port) implements Endpoint {
+        public String url() {
+            return "http://" + host + ":" + port;
+        }
+
+        public String spansUrl() {
+            return url() + "/api/v2/spans";
+        }
+    }
+
+    /** The metrics store: its query UI and HTTP API. */
+    public record Prometheus(String host, int port) implements Endpoint {
+        public String url() {
+            return "http://" + host + ":" + port;
+        }
+    }
+
     public Endpoints {
         byComponent = Map.copyOf(byComponent);
     }
@@ -96,6 +114,14 @@ public record Endpoints(Map<Component, Endpoint> byComponent) {
 
     public Kafka kafka() {
         return get(Component.KAFKA, Kafka.class);
+    }
+
+    public Zipkin zipkin() {
+        return get(Component.ZIPKIN, Zipkin.class);
+    }
+
+    public Prometheus prometheus() {
+        return get(Component.PROMETHEUS, Prometheus.class);
     }
 
     private <T extends Endpoint> T get(Component component, Class<T> type) {
@@ -127,6 +153,14 @@ public record Endpoints(Map<Component, Endpoint> byComponent) {
                     config.put("rabbitmq-username", rabbitMq().user());
                     config.put("rabbitmq-password", rabbitMq().password());
                 }
+                // Tracing is optional: a service runs the same without a trace store (a lean run).
+                case ZIPKIN -> {
+                    if (byComponent.containsKey(Component.ZIPKIN)) {
+                        config.put("sandbox.tracing.zipkin-endpoint", zipkin().spansUrl());
+                    }
+                }
+                // Prometheus comes to the services (it scrapes them): they need no address of it.
+                case PROMETHEUS -> { }
             }
         }
         return config;

@@ -32,6 +32,8 @@ public final class ReadinessProbe {
                 case POSTGRES -> postgres(endpoints.postgres());
                 case RABBITMQ -> rabbitMq(endpoints.rabbitMq());
                 case KAFKA -> kafka(endpoints.kafka());
+                case ZIPKIN -> http(endpoints.zipkin().url() + "/health");
+                case PROMETHEUS -> http(endpoints.prometheus().url() + "/-/ready");
             }
             return true;
         } catch (Exception | LinkageError e) {
@@ -90,6 +92,17 @@ public final class ReadinessProbe {
             if (cluster.nodes().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).isEmpty()
                     || cluster.controller().get(TIMEOUT_MS, TimeUnit.MILLISECONDS) == null) {
                 throw new IllegalStateException("kafka has no broker or no controller yet");
+            }
+        }
+    }
+
+    /** A 200 from a health endpoint. */
+    static void http(String url) throws Exception {
+        try (var client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofMillis(TIMEOUT_MS)).build()) {
+            var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                    .timeout(Duration.ofMillis(TIMEOUT_MS)).GET().build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(url + " answered " + response.statusCode());
             }
         }
     }

@@ -101,4 +101,13 @@ class ProblemMappersTest {
                 .body(not(containsString("secret internal detail")))
                 .body(not(containsString("IllegalStateException")));
     }
+
+    /** The answer names its trace, the same id the problem body carries: what to paste into the trace UI. */
+    @Test
+    void everyAnswerNamesItsTrace() {
+        var answer = given().contentType(ContentType.JSON).body("{\"items\": [").post("/problems-test").then().statusCode(400)
+                .header("X-Trace-Id", matchesPattern("[0-9a-f]{32}")).extract();
+        org.assertj.core.api.Assertions.assertThat(answer.header("X-Trace-Id")).isEqualTo(answer.path("traceId"));
+        given().get("/q/health/live").then().statusCode(200).header("X-Trace-Id", matchesPattern("[0-9a-f]{32}"));
+    }
 }

@@ -61,6 +61,9 @@ public final class Sandbox {
      */
     public void up(List<ServiceProcess> selected, Consumer<String> progress) {
         var needs = Topology.needs(selected.stream().map(ServiceProcess::spec).toList());
+        if (observability()) {
+            needs.addAll(Topology.OBSERVABILITY);
+        }
         infrastructure.onProgress(progress).start(needs);
         selected.stream().map(service -> service.spec().database()).filter(java.util.Objects::nonNull).distinct()
                 .forEach(database -> infrastructure.endpoints().postgres().createDatabase(database));
@@ -72,6 +75,12 @@ public final class Sandbox {
             service.start(root, environment(service));
         }
         awaitReady(starting, progress);
+        selected.forEach(service -> infrastructure.scrape(service.spec().name(), run.host() + ":" + service.port()));
+    }
+
+    /** A lean run ({@code SANDBOX_OBSERVABILITY=off}) starts no trace store and no Prometheus: about 250 MB less. */
+    static boolean observability() {
+        return !"off".equalsIgnoreCase(System.getenv().getOrDefault("SANDBOX_OBSERVABILITY", "on"));
     }
 
     /** What a service process gets: the addresses of what it needs, its port, and its own settings. */

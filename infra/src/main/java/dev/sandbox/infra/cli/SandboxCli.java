@@ -177,6 +177,8 @@ public final class SandboxCli {
             case Endpoints.Postgres postgres -> postgres.jdbcUrl("postgres");
             case Endpoints.RabbitMq rabbit -> "amqp://" + rabbit.host() + ":" + rabbit.port();
             case Endpoints.Kafka kafka -> kafka.bootstrapServers();
+            case Endpoints.Zipkin zipkin -> zipkin.url() + " (traces)";
+            case Endpoints.Prometheus prometheus -> prometheus.url() + " (metrics)";
         };
     }
 

@@ -45,7 +45,10 @@ public record ServiceSpec(String name, String module, int port, Set<Component> n
         var resolved = new LinkedHashMap<String, String>();
         resolved.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
         resolved.put("QUARKUS_PROFILE", "prod,sandbox");
-        resolved.putAll(endpoints.environment(needs, database));
+        // Every service sends its spans to the trace store, when one runs: it is no dependency (nothing waits for it).
+        var reached = EnumSet.copyOf(needs);
+        reached.add(Component.ZIPKIN);
+        resolved.putAll(endpoints.environment(reached, database));
         environment.forEach((key, value) ->
                 resolved.put(key, URL_REFERENCE.matcher(value).replaceAll(match -> urlOf.apply(match.group(1)))));
         return resolved;

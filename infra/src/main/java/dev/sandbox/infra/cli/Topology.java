@@ -38,6 +38,9 @@ public final class Topology {
             ServiceSpec.of("chat-service-2", "chat-service", 8093, Set.of(REDIS, RABBITMQ)),
             ServiceSpec.of("rag-service", "rag-service", 8084, Set.of(RABBITMQ, REDIS)));
 
+    /** What shows the services at work: started beside them unless {@code SANDBOX_OBSERVABILITY=off}. */
+    public static final Set<Component> OBSERVABILITY = Set.of(Component.ZIPKIN, Component.PROMETHEUS);
+
     private Topology() {
     }
 

@@ -29,6 +29,8 @@ public final class ContainerInfrastructure implements Infrastructure {
     public static final String POSTGRES_IMAGE = "postgres:15";
     public static final String RABBITMQ_IMAGE = "rabbitmq:3.10";
     public static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
+    public static final String ZIPKIN_IMAGE = "openzipkin/zipkin:3.5.1";
+    public static final String PROMETHEUS_IMAGE = "prom/prometheus:v2.42.0";
 
     private final Map<Component, GenericContainer<?>> containers = new EnumMap<>(Component.class);
     /** Recorded at start: a killed container has no mapped ports to ask for, but keeps its bound ones. */
@@ -60,6 +62,8 @@ public final class ContainerInfrastructure implements Infrastructure {
                     .withEnv("RABBITMQ_DEFAULT_USER", Endpoints.RABBITMQ_USER)
                     .withEnv("RABBITMQ_DEFAULT_PASS", Endpoints.RABBITMQ_PASSWORD);
             case KAFKA -> new KafkaContainer(KAFKA_IMAGE);
+            case ZIPKIN -> new GenericContainer<>(ZIPKIN_IMAGE);
+            case PROMETHEUS -> new GenericContainer<>(PROMETHEUS_IMAGE);
         };
         var containerPort = component == Component.KAFKA ? 9092 : component.defaultPort();
         var hostPort = dev.sandbox.infra.local.Ports.freePort("127.0.0.1");
@@ -76,6 +80,8 @@ public final class ContainerInfrastructure implements Infrastructure {
             case POSTGRES -> new Endpoints.Postgres(host, port, Endpoints.POSTGRES_USER, Endpoints.POSTGRES_PASSWORD);
             case RABBITMQ -> new Endpoints.RabbitMq(host, port, Endpoints.RABBITMQ_USER, Endpoints.RABBITMQ_PASSWORD);
             case KAFKA -> new Endpoints.Kafka(host, port);
+            case ZIPKIN -> new Endpoints.Zipkin(host, port);
+            case PROMETHEUS -> new Endpoints.Prometheus(host, port);
         };
     }
 

@@ -1,11 +1,8 @@
 package dev.sandbox.infra.local;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -85,24 +82,11 @@ final class KafkaBroker extends LocalServer {
     }
 
     private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return Os.java();
     }
 
     /** The broker's jars, as resolved by Maven when the kafka-broker module was built. */
     static String classpath() {
-        try (InputStream in = KafkaBroker.class.getResourceAsStream("/kafka-broker.classpath")) {
-            if (in == null) {
-                throw new IllegalStateException("kafka-broker.classpath is not on the classpath: build with ./mvnw package");
-            }
-            var classpath = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-            var missing = Arrays.stream(classpath.split(":")).filter(jar -> !Files.exists(Path.of(jar))).toList();
-            if (!missing.isEmpty()) {
-                throw new IllegalStateException("Kafka jars missing from the local Maven repository, e.g. "
-                        + missing.getFirst() + ": rebuild with ./mvnw package");
-            }
-            return classpath;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Os.mavenClasspath("/kafka-broker.classpath", "Kafka");
     }
 }

@@ -98,6 +98,11 @@ public final class LocalInfrastructure implements Infrastructure {
         started(component).stop();
     }
 
+    /** Prometheus scrapes {@code service} at {@code address} (host:port) from now on, whenever it runs. */
+    public void scrape(String service, String address) {
+        PrometheusServer.writeTarget(dir(Component.PROMETHEUS), service, address);
+    }
+
     /** The server behind a component, whether it runs or not. */
     public synchronized LocalServer server(Component component) {
         return servers.computeIfAbsent(component, c -> LocalServer.of(c, dir(c), run.host(), run.fixedPorts()));

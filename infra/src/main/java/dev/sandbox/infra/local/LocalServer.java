@@ -17,7 +17,8 @@ import dev.sandbox.infra.Endpoints;
  * configuration, ports, pid and log all live there, so it can be killed and started again with its
  * data, by this JVM or any other.
  */
-public abstract sealed class LocalServer permits RedisServer, PostgresServer, RabbitMqServer, KafkaBroker {
+public abstract sealed class LocalServer permits RedisServer, PostgresServer, RabbitMqServer, KafkaBroker,
+        ZipkinServer, PrometheusServer {
 
     protected final Path dir;
     protected final String host;
@@ -47,6 +48,8 @@ public abstract sealed class LocalServer permits RedisServer, PostgresServer, Ra
             case POSTGRES -> new PostgresServer(dir, host, fixedClientPort);
             case RABBITMQ -> new RabbitMqServer(dir, host, fixedClientPort);
             case KAFKA -> new KafkaBroker(dir, host, fixedClientPort);
+            case ZIPKIN -> new ZipkinServer(dir, host, fixedClientPort);
+            case PROMETHEUS -> new PrometheusServer(dir, host, fixedClientPort);
         };
     }
 

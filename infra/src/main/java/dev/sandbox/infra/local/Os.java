@@ -82,4 +82,30 @@ final class Os {
             throw new IllegalStateException("interrupted", e);
         }
     }
+
+    /** The java of this JVM: servers that run from jars (Kafka, Zipkin) run on the JDK the sandbox picked. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * The jars of a server that runs from Maven Central (Kafka, Zipkin), as Maven resolved them when
+     * its distribution module was built: {@code resource} is the classpath file that module writes.
+     */
+    static String mavenClasspath(String resource, String server) {
+        try (var in = Os.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource.substring(1) + " is not on the classpath: build with ./mvnw package");
+            }
+            var classpath = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            var missing = Arrays.stream(classpath.split(":")).filter(jar -> !Files.exists(Path.of(jar))).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException(server + " jars missing from the local Maven repository, e.g. "
+                        + missing.getFirst() + ": rebuild with ./mvnw package");
+            }
+            return classpath;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

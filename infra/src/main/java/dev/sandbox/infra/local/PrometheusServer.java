@@ -1,0 +1,77 @@
+package dev.sandbox.infra.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import dev.sandbox.infra.Component;
+import dev.sandbox.infra.Endpoints;
+
+/**
+ * Prometheus from the OS package, scraping every service's {@code /q/metrics} every 5 s. Which
+ * services there are is not known when it starts (they get their ports later), so it discovers
+ * them from files: one JSON file per service in {@code targets/}, written when the service starts
+ * ({@link #writeTarget}) and re-read by Prometheus on its own.
+ */
+final class PrometheusServer extends LocalServer {
+
+    PrometheusServer(Path dir, String host, boolean fixedClientPort) {
+        super(Component.PROMETHEUS, dir, host, fixedClientPort, Set.of());
+    }
+
+    @Override
+    public Component component() {
+        return Component.PROMETHEUS;
+    }
+
+    @Override
+    public Endpoints.Prometheus endpoint() {
+        return new Endpoints.Prometheus(host, clientPort());
+    }
+
+    @Override
+    protected void prepare() throws IOException {
+        Files.createDirectories(path("targets"));
+        Files.createDirectories(path("data"));
+        Files.writeString(path("prometheus.yml"), """
+                global:
+                  scrape_interval: 5s
+                  evaluation_interval: 5s
+                scrape_configs:
+                  - job_name: sandbox
+                    metrics_path: /q/metrics
+                    file_sd_configs:
+                      - files: ['%s/*.json']
+                        refresh_interval: 5s
+                """.formatted(path("targets")));
+    }
+
+    @Override
+    protected List<String> command() {
+        return List.of(Os.executable("prometheus", "prometheus", Path.of("/usr/bin/prometheus")).toString(),
+                "--config.file=" + path("prometheus.yml"),
+                "--storage.tsdb.path=" + path("data"),
+                "--storage.tsdb.retention.time=1d",
+                "--web.listen-address=" + host + ":" + clientPort());
+    }
+
+    /** Tells Prometheus to scrape {@code service} at {@code address} (host:port), labelled with its name. */
+    static void writeTarget(Path dir, String service, String address) {
+        try {
+            var targets = dir.resolve("targets");
+            Files.createDirectories(targets);
+            var file = targets.resolve(service + ".json");
+            var temporary = targets.resolve(service + ".json.tmp");
+            // Written whole, then renamed: Prometheus never reads half a file.
+            Files.writeString(temporary, """
+                    [{"targets": ["%s"], "labels": {"service": "%s"}}]
+                    """.formatted(address, service));
+            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
