@@ -13,8 +13,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 import dev.sandbox.common.problem.ProblemException;
+import dev.sandbox.common.work.Backoff;
 import dev.sandbox.gateway.observability.Exchange;
-import dev.sandbox.gateway.resilience.Backoff;
 import dev.sandbox.gateway.resilience.ResilienceConfig;
 import dev.sandbox.gateway.resilience.UpstreamGuards;
 import dev.sandbox.gateway.resilience.UpstreamUnavailable;

@@ -6,15 +6,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.sandbox.common.chaos.CrashPoints;
+import dev.sandbox.common.kafka.MessagingSpans;
 import dev.sandbox.orders.OrdersConfig;
-import dev.sandbox.orders.chaos.CrashPoint;
-import dev.sandbox.orders.chaos.CrashPoints;
+import dev.sandbox.orders.chaos.CrashConfig;
 import dev.sandbox.orders.events.EventJson;
 import dev.sandbox.orders.events.OrderPlaced;
 import dev.sandbox.orders.idempotency.IdempotentRequests;
 import dev.sandbox.orders.kafka.EventPublisher;
-import dev.sandbox.orders.kafka.MessageTracing;
-import dev.sandbox.orders.kafka.Topics;
+import dev.sandbox.orders.kafka.TopicsConfig;
 import dev.sandbox.orders.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.context.Context;
@@ -41,15 +41,16 @@ public class OrderPlacement {
     private final Orders orders;
     private final Outbox outbox;
     private final EventPublisher publisher;
-    private final Topics topics;
+    private final TopicsConfig topics;
     private final EventJson json;
-    private final MessageTracing tracing;
+    private final MessagingSpans tracing;
     private final CrashPoints crashPoints;
+    private final CrashConfig crash;
     private final OrdersConfig config;
     private final MeterRegistry registry;
 
-    OrderPlacement(Orders orders, Outbox outbox, EventPublisher publisher, Topics topics, EventJson json,
-            MessageTracing tracing, CrashPoints crashPoints, OrdersConfig config, MeterRegistry registry) {
+    OrderPlacement(Orders orders, Outbox outbox, EventPublisher publisher, TopicsConfig topics, EventJson json,
+            MessagingSpans tracing, CrashPoints crashPoints, CrashConfig crash, OrdersConfig config, MeterRegistry registry) {
         this.orders = orders;
         this.outbox = outbox;
         this.publisher = publisher;
@@ -57,6 +58,7 @@ public class OrderPlacement {
         this.json = json;
         this.tracing = tracing;
         this.crashPoints = crashPoints;
+        this.crash = crash;
         this.config = config;
         this.registry = registry;
     }
@@ -77,7 +79,7 @@ public class OrderPlacement {
             return placement;
         }
         registry.counter("orders.placed", "publish", config.publish().name().toLowerCase(java.util.Locale.ROOT)).increment();
-        crashPoints.reach(CrashPoint.AFTER_DB_COMMIT_BEFORE_PUBLISH);
+        crashPoints.reach("after-db-commit-before-publish", crash.afterDbCommitBeforePublish());
         if (!outboxDesign) {
             publishDirectly(placement.order());
         }

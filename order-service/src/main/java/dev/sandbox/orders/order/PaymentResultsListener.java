@@ -14,16 +14,17 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
+import dev.sandbox.common.kafka.KafkaClients;
+import dev.sandbox.common.kafka.KafkaTopics;
+import dev.sandbox.common.kafka.MessagingSpans;
+import dev.sandbox.common.work.BackgroundLoop;
+import dev.sandbox.common.work.BackgroundLoops;
 import dev.sandbox.orders.OrdersConfig;
 import dev.sandbox.orders.events.EventJson;
 import dev.sandbox.orders.events.PaymentResult;
-import dev.sandbox.orders.kafka.BackgroundLoop;
-import dev.sandbox.orders.kafka.BackgroundLoops;
-import dev.sandbox.orders.kafka.KafkaClients;
-import dev.sandbox.orders.kafka.MessageTracing;
-import dev.sandbox.orders.kafka.Topics;
+import dev.sandbox.orders.kafka.KafkaPolicy;
+import dev.sandbox.orders.kafka.TopicsConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.trace.SpanKind;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -36,18 +37,22 @@ public class PaymentResultsListener implements BackgroundLoop.Worker {
     private static final Logger LOG = Logger.getLogger(PaymentResultsListener.class);
 
     private final KafkaClients clients;
-    private final Topics topics;
+    private final KafkaPolicy policy;
+    private final KafkaTopics kafkaTopics;
+    private final TopicsConfig topics;
     private final Orders orders;
     private final EventJson json;
-    private final MessageTracing tracing;
+    private final MessagingSpans tracing;
     private final OrdersConfig config;
     private final MeterRegistry registry;
     private final String groupId;
     private KafkaConsumer<String, String> consumer;
 
-    PaymentResultsListener(KafkaClients clients, Topics topics, Orders orders, EventJson json, MessageTracing tracing,
-            OrdersConfig config, MeterRegistry registry, PaymentResultsConfig results) {
+    PaymentResultsListener(KafkaClients clients, KafkaPolicy policy, KafkaTopics kafkaTopics, TopicsConfig topics, Orders orders,
+            EventJson json, MessagingSpans tracing, OrdersConfig config, MeterRegistry registry, PaymentResultsConfig results) {
         this.clients = clients;
+        this.policy = policy;
+        this.kafkaTopics = kafkaTopics;
         this.topics = topics;
         this.orders = orders;
         this.json = json;
@@ -67,8 +72,8 @@ public class PaymentResultsListener implements BackgroundLoop.Worker {
     @Override
     public void step() throws Exception {
         if (consumer == null) {
-            topics.ensureCreated();
-            consumer = new KafkaConsumer<>(clients.consumerConfig(groupId));
+            kafkaTopics.ensureCreated();
+            consumer = clients.consumer(policy.consumerConfig(groupId));
             consumer.subscribe(List.of(topics.payments()));
         }
         var records = consumer.poll(Duration.ofMillis(500));
@@ -83,7 +88,7 @@ public class PaymentResultsListener implements BackgroundLoop.Worker {
     }
 
     private void apply(ConsumerRecord<String, String> record) throws java.sql.SQLException {
-        var span = tracing.start(record.topic(), "process", SpanKind.CONSUMER, tracing.fromHeaders(record.headers()));
+        var span = tracing.process(record);
         try (var scope = span.makeCurrent()) {
             PaymentResult result;
             try {

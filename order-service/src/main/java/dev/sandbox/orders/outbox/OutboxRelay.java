@@ -13,11 +13,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.sandbox.common.kafka.MessagingSpans;
+import dev.sandbox.common.work.BackgroundLoop;
+import dev.sandbox.common.work.BackgroundLoops;
 import dev.sandbox.orders.OrdersConfig;
-import dev.sandbox.orders.kafka.BackgroundLoop;
-import dev.sandbox.orders.kafka.BackgroundLoops;
 import dev.sandbox.orders.kafka.EventPublisher;
-import dev.sandbox.orders.kafka.MessageTracing;
 
 /**
  * Publishes the outbox to Kafka. In one database transaction: lock a batch of rows, send them,
@@ -32,14 +32,14 @@ public class OutboxRelay implements BackgroundLoop.Worker {
 
     private final Outbox outbox;
     private final EventPublisher publisher;
-    private final MessageTracing tracing;
+    private final MessagingSpans tracing;
     private final RelayConfig config;
     private final OrdersConfig orders;
     private final AtomicLong pendingRows = new AtomicLong();
     private final AtomicLong lagMillis = new AtomicLong();
     private long backlogCheckedAt;
 
-    OutboxRelay(Outbox outbox, EventPublisher publisher, MessageTracing tracing, RelayConfig config, OrdersConfig orders,
+    OutboxRelay(Outbox outbox, EventPublisher publisher, MessagingSpans tracing, RelayConfig config, OrdersConfig orders,
             MeterRegistry registry) {
         this.outbox = outbox;
         this.publisher = publisher;

@@ -1,4 +1,4 @@
-package dev.sandbox.orders.kafka;
+package dev.sandbox.common.work;
 
 import java.time.Duration;
 import java.util.List;
@@ -10,8 +10,8 @@ import jakarta.enterprise.event.Observes;
 import io.quarkus.runtime.ShutdownEvent;
 
 /**
- * The service's background loops (outbox relay, payment processor, payment results). At shutdown,
- * after HTTP has drained, each finishes and commits the batch in hand, then closes its clients.
+ * The service's background loops (an outbox relay, a consumer, a sink). At shutdown, after HTTP
+ * has drained, each finishes and commits the batch in hand, then closes its clients.
  */
 @ApplicationScoped
 public class BackgroundLoops {
@@ -20,8 +20,11 @@ public class BackgroundLoops {
 
     private final List<BackgroundLoop> loops = new CopyOnWriteArrayList<>();
 
-    public void start(String name, BackgroundLoop.Worker worker) {
-        loops.add(new BackgroundLoop(name, worker));
+    public BackgroundLoop start(String name, BackgroundLoop.Worker worker) {
+        var loop = new BackgroundLoop(name, worker);
+        loops.add(loop);
+        loop.start();
+        return loop;
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -1,4 +1,4 @@
-package dev.sandbox.gateway.resilience;
+package dev.sandbox.common.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
