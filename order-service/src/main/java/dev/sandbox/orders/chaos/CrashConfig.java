@@ -1,14 +1,13 @@
 package dev.sandbox.orders.chaos;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
  * Where a crash hurts: the moments between two writes that are not atomic together. Each is the
  * probability of halting there (common's {@code CrashPoints}), 0 (never, the default) to 1 (the
  * first time it is reached): {@code ORDERS_CRASH_AFTER_CHARGE=0.05}. 1 makes an experiment deterministic.
+ * A group of the service's root mapping: {@code orders.crash.*}.
  */
-@ConfigMapping(prefix = "orders.crash")
 public interface CrashConfig {
 
     /** Processor: the charge is in the ledger, its result not yet in Kafka. */

@@ -10,6 +10,7 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import dev.sandbox.common.problem.ProblemException;
+import dev.sandbox.orders.OrdersConfig;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.redis.datasource.value.ValueCommands;
@@ -35,9 +36,9 @@ public class IdempotencyStore {
     private final Instance<RedisDataSource> redis;
     private final String prefix;
 
-    IdempotencyStore(Instance<RedisDataSource> redis, IdempotencyConfig config) {
+    IdempotencyStore(Instance<RedisDataSource> redis, OrdersConfig orders) {
         this.redis = redis;
-        this.prefix = config.keyPrefix();
+        this.prefix = orders.idempotency().keyPrefix();
     }
 
     private ValueCommands<String, IdempotencyRecord> records() {

@@ -39,7 +39,8 @@ public class KafkaPolicy {
      */
     @Produces
     @Singleton
-    static DeclaredTopics topics(TopicsConfig config) {
+    static DeclaredTopics topics(OrdersConfig orders) {
+        var config = orders.topics();
         return DeclaredTopics.of(
                 new NewTopic(config.orders(), config.partitions(), config.replicationFactor()).configs(Map.of("min.insync.replicas", "1")),
                 new NewTopic(config.payments(), config.partitions(), config.replicationFactor()).configs(Map.of("min.insync.replicas", "1")));

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.sandbox.common.chaos.CrashPoints;
+import dev.sandbox.common.config.KebabCase;
 import dev.sandbox.common.kafka.MessagingSpans;
 import dev.sandbox.orders.OrdersConfig;
 import dev.sandbox.orders.chaos.CrashConfig;
@@ -49,16 +50,16 @@ public class OrderPlacement {
     private final OrdersConfig config;
     private final MeterRegistry registry;
 
-    OrderPlacement(Orders orders, Outbox outbox, EventPublisher publisher, TopicsConfig topics, EventJson json,
-            MessagingSpans tracing, CrashPoints crashPoints, CrashConfig crash, OrdersConfig config, MeterRegistry registry) {
+    OrderPlacement(Orders orders, Outbox outbox, EventPublisher publisher, EventJson json,
+            MessagingSpans tracing, CrashPoints crashPoints, OrdersConfig config, MeterRegistry registry) {
         this.orders = orders;
         this.outbox = outbox;
         this.publisher = publisher;
-        this.topics = topics;
+        this.topics = config.topics();
         this.json = json;
         this.tracing = tracing;
         this.crashPoints = crashPoints;
-        this.crash = crash;
+        this.crash = config.crash();
         this.config = config;
         this.registry = registry;
     }
@@ -78,7 +79,7 @@ public class OrderPlacement {
         if (placement.existed()) {
             return placement;
         }
-        registry.counter("orders.placed", "publish", config.publish().name().toLowerCase(java.util.Locale.ROOT)).increment();
+        registry.counter("orders.placed", "publish", KebabCase.of(config.publish())).increment();
         crashPoints.reach("after-db-commit-before-publish", crash.afterDbCommitBeforePublish());
         if (!outboxDesign) {
             publishDirectly(placement.order());

@@ -1,5 +1,6 @@
 package dev.sandbox.orders.order;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
+import dev.sandbox.common.config.KebabCase;
 import dev.sandbox.common.kafka.KafkaClients;
 import dev.sandbox.common.kafka.KafkaTopics;
 import dev.sandbox.common.kafka.MessagingSpans;
@@ -48,18 +50,18 @@ public class PaymentResultsListener implements BackgroundLoop.Worker {
     private final String groupId;
     private KafkaConsumer<String, String> consumer;
 
-    PaymentResultsListener(KafkaClients clients, KafkaPolicy policy, KafkaTopics kafkaTopics, TopicsConfig topics, Orders orders,
-            EventJson json, MessagingSpans tracing, OrdersConfig config, MeterRegistry registry, PaymentResultsConfig results) {
+    PaymentResultsListener(KafkaClients clients, KafkaPolicy policy, KafkaTopics kafkaTopics, Orders orders,
+            EventJson json, MessagingSpans tracing, OrdersConfig config, MeterRegistry registry) {
         this.clients = clients;
         this.policy = policy;
         this.kafkaTopics = kafkaTopics;
-        this.topics = topics;
+        this.topics = config.topics();
         this.orders = orders;
         this.json = json;
         this.tracing = tracing;
         this.config = config;
         this.registry = registry;
-        this.groupId = results.groupId();
+        this.groupId = config.paymentResults().groupId();
     }
 
     void start(@Observes StartupEvent event, BackgroundLoops loops) {
@@ -87,7 +89,7 @@ public class PaymentResultsListener implements BackgroundLoop.Worker {
         }
     }
 
-    private void apply(ConsumerRecord<String, String> record) throws java.sql.SQLException {
+    private void apply(ConsumerRecord<String, String> record) throws SQLException {
         var span = tracing.process(record);
         try (var scope = span.makeCurrent()) {
             PaymentResult result;
@@ -99,7 +101,7 @@ public class PaymentResultsListener implements BackgroundLoop.Worker {
             }
             var status = result.outcome() == PaymentResult.Outcome.PAID ? OrderStatus.PAID : OrderStatus.REJECTED;
             var changed = orders.settle(result.orderId(), status);
-            registry.counter("orders.settled", "status", status.name().toLowerCase(java.util.Locale.ROOT),
+            registry.counter("orders.settled", "status", KebabCase.of(status),
                     "applied", changed ? "yes" : "already").increment();
         } finally {
             span.end();

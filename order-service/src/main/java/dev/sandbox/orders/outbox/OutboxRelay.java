@@ -39,12 +39,12 @@ public class OutboxRelay implements BackgroundLoop.Worker {
     private final AtomicLong lagMillis = new AtomicLong();
     private long backlogCheckedAt;
 
-    OutboxRelay(Outbox outbox, EventPublisher publisher, MessagingSpans tracing, RelayConfig config, OrdersConfig orders,
+    OutboxRelay(Outbox outbox, EventPublisher publisher, MessagingSpans tracing, OrdersConfig orders,
             MeterRegistry registry) {
         this.outbox = outbox;
         this.publisher = publisher;
         this.tracing = tracing;
-        this.config = config;
+        this.config = orders.relay();
         this.orders = orders;
         Gauge.builder("orders.outbox.pending", pendingRows, AtomicLong::get)
                 .description("Outbox rows not yet acknowledged by Kafka").register(registry);

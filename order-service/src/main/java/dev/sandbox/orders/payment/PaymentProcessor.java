@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Future;
 
@@ -23,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 import dev.sandbox.common.chaos.CrashPoints;
+import dev.sandbox.common.config.KebabCase;
 import dev.sandbox.common.kafka.KafkaClients;
 import dev.sandbox.common.kafka.KafkaTopics;
 import dev.sandbox.common.kafka.MessagingSpans;
@@ -76,27 +76,27 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
     private KafkaProducer<String, String> producer;
     private boolean inTransaction;
 
-    PaymentProcessor(KafkaClients clients, KafkaPolicy policy, KafkaTopics kafkaTopics, TopicsConfig topics, PaymentLedger ledger,
-            EventJson json, MessagingSpans tracing, CrashPoints crashPoints, CrashConfig crash, OrdersConfig orders, ProcessorConfig config,
+    PaymentProcessor(KafkaClients clients, KafkaPolicy policy, KafkaTopics kafkaTopics, PaymentLedger ledger,
+            EventJson json, MessagingSpans tracing, CrashPoints crashPoints, OrdersConfig orders,
             MeterRegistry registry) {
         this.clients = clients;
         this.policy = policy;
         this.kafkaTopics = kafkaTopics;
-        this.topics = topics;
+        this.topics = orders.topics();
         this.ledger = ledger;
         this.json = json;
         this.tracing = tracing;
         this.crashPoints = crashPoints;
-        this.crash = crash;
+        this.crash = orders.crash();
         this.orders = orders;
-        this.config = config;
+        this.config = orders.processor();
         this.registry = registry;
         this.transactional = orders.delivery() == Delivery.TRANSACTIONAL;
     }
 
     void start(@Observes StartupEvent event, BackgroundLoops loops) {
         if (orders.runs(OrdersConfig.Role.PROCESSOR)) {
-            LOG.infof("payment processor: delivery=%s, dedupe=%s", name(orders.delivery()), orders.dedupe() ? "on" : "off");
+            LOG.infof("payment processor: delivery=%s, dedupe=%s", KebabCase.of(orders.delivery()), orders.dedupe() ? "on" : "off");
             loops.start("payment-processor", this);
         }
     }
@@ -125,7 +125,7 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
         }
         crashPoints.reach("after-produce", crash.afterProduce());
         commit(nextOffsets(records));
-        registry.counter("orders.processor.batches", "delivery", name(orders.delivery())).increment();
+        registry.counter("orders.processor.batches", "delivery", KebabCase.of(orders.delivery())).increment();
     }
 
     /**
@@ -162,7 +162,7 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
             var publish = tracing.publish(topics.payments(), Context.current());
             tracing.inject(publish, out.headers());
             sends.add(producer.send(out, (metadata, error) -> publish.end()));
-            registry.counter("orders.payments", "outcome", charge.outcome().name().toLowerCase(Locale.ROOT),
+            registry.counter("orders.payments", "outcome", KebabCase.of(charge.outcome()),
                     "charge", charge.fresh() ? "new" : "redelivered").increment();
         } finally {
             span.end();
@@ -231,9 +231,5 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             consumer = null;
         }
-    }
-
-    private static String name(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }
