@@ -78,7 +78,7 @@ class OrderValidationTest {
         var items = String.join(",", java.util.Collections.nCopies(5_000, "{\"sku\":\"" + "x".repeat(60) + "\",\"quantity\":1,\"unitPrice\":1}"));
         given().contentType(ContentType.JSON).header("Idempotency-Key", newKey()).body(body("\"c\"", "\"EUR\"", items))
                 .post("/orders").then().statusCode(413).contentType("application/problem+json")
-                .body("type", equalTo("urn:problem-type:sandbox:payload-too-large"));
+                .body("type", equalTo("urn:problem-type:sandbox:body-too-large"));
     }
 
     @Test

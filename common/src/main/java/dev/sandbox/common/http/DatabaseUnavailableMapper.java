@@ -1,4 +1,4 @@
-package dev.sandbox.orders.order;
+package dev.sandbox.common.http;
 
 import java.sql.SQLException;
 import java.util.List;
@@ -9,12 +9,13 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.sandbox.common.problem.Problem;
-import io.quarkus.narayana.jta.QuarkusTransactionException;
+import dev.sandbox.common.problem.ProblemTypes;
 
 /**
  * PostgreSQL unreachable is a 503 with Retry-After, not a 500: nothing was written (the
  * transaction rolled back, the idempotency key was released), and the same request may be retried
- * as it is. Any other SQL failure is a bug, left to the generic 500.
+ * as it is. Any other SQL failure is a bug, left to the generic 500. In every service; one that
+ * wraps SQL failures in its own exceptions (a transaction manager's) maps those with {@link #unavailable}.
  */
 public class DatabaseUnavailableMapper {
 
@@ -23,16 +24,12 @@ public class DatabaseUnavailableMapper {
         return unavailable(e, uri);
     }
 
-    @ServerExceptionMapper
-    public Response transaction(QuarkusTransactionException e, UriInfo uri) {
-        return unavailable(e, uri);
-    }
-
-    private static Response unavailable(Exception e, UriInfo uri) {
+    /** The 503 if an unreachable database is among the causes of {@code e}; null otherwise (the generic mapper answers). */
+    public static Response unavailable(Exception e, UriInfo uri) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql && unreachable(sql)) {
-                return Problem.of(503, "database-unavailable", "Service unavailable",
-                        "The order database cannot be reached; nothing was written. Retry later.", List.of())
+                return Problem.of(503, ProblemTypes.DATABASE_UNAVAILABLE, "Service unavailable",
+                        "The database cannot be reached; nothing was written. Retry later.", List.of())
                         .withInstance(uri.getPath()).toResponse().header("Retry-After", "2").build();
             }
         }

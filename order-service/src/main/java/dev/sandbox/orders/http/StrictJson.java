@@ -1,4 +1,4 @@
-package dev.sandbox.orders.order;
+package dev.sandbox.orders.http;
 
 import jakarta.inject.Singleton;
 

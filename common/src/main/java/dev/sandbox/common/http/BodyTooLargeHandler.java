@@ -1,4 +1,4 @@
-package dev.sandbox.orders.order;
+package dev.sandbox.common.http;
 
 import java.util.List;
 
@@ -10,15 +10,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.sandbox.common.problem.Problem;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.ext.web.Router;
 
+import dev.sandbox.common.problem.Problem;
+import dev.sandbox.common.problem.ProblemTypes;
+
 /**
  * A body declared larger than {@code quarkus.http.limits.max-body-size} is refused by Quarkus
  * before any JAX-RS code runs, with an empty 413. This route, just ahead of that check, refuses it
- * the same way but with the problem+json every other error has.
+ * the same way but with the problem+json every other error has ({@code body-too-large}, as a
+ * service that counts a streamed body itself answers). In every service.
  */
 @ApplicationScoped
 public class BodyTooLargeHandler {
@@ -38,7 +41,7 @@ public class BodyTooLargeHandler {
                 context.next();
                 return;
             }
-            var problem = Problem.of(413, "payload-too-large", "Payload too large",
+            var problem = Problem.of(413, ProblemTypes.BODY_TOO_LARGE, "Request body too large",
                     "The request body has " + length + " bytes; at most " + limit + " are accepted.", List.of())
                     .withInstance(context.request().path());
             try {
