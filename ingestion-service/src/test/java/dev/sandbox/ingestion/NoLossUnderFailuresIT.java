@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sandbox.infra.Component;
-import dev.sandbox.infra.cli.ServiceProcess;
+import dev.sandbox.infra.testing.ServiceUnderTest;
 import dev.sandbox.infra.testing.TestInfrastructure;
 
 /**
@@ -66,7 +66,7 @@ class NoLossUnderFailuresIT {
         var api = services.start("ingestion-service", Map.of());
         // The first sink halts (as kill -9 would) after its 20th batch is in the database and
         // before its offsets are committed: the redelivery window, hit on purpose.
-        var sinks = new ArrayList<ServiceProcess>();
+        var sinks = new ArrayList<ServiceUnderTest>();
         var crashing = services.start("ingestion-sink", Map.of("INGESTION_SINK_HALT_AFTER_BATCHES", "20"));
         sinks.add(crashing);
         var faults = new ArrayList<String>();
@@ -91,7 +91,7 @@ class NoLossUnderFailuresIT {
             }
 
             awaitUploads(UPLOADS / 4);
-            Awaitility.await("sink halts at its crash point").atMost(Duration.ofMinutes(2)).until(() -> !crashing.process().isAlive());
+            Awaitility.await("sink halts at its crash point").atMost(Duration.ofMinutes(2)).until(() -> !crashing.isAlive());
             uploadsAtFaults.add(uploadsDone.get());
             faults.add("sink halted at its crash point after " + uploadsDone.get() + " uploads");
             var killed = services.start("ingestion-sink", Map.of());
@@ -105,7 +105,7 @@ class NoLossUnderFailuresIT {
             infra.restart(Component.KAFKA);
 
             awaitUploads(UPLOADS * 3 / 4);
-            killed.process().kill();
+            killed.kill();
             uploadsAtFaults.add(uploadsDone.get());
             faults.add("sink killed (SIGKILL) after " + uploadsDone.get() + " uploads");
             sinks.add(services.start("ingestion-sink", Map.of()));
@@ -137,8 +137,8 @@ class NoLossUnderFailuresIT {
             assertThat(storedCounts()).as("per-minute counts = what was sent").isEqualTo(expectedCounts);
             assertThat(recount()).as("per-minute counts = a recount of the events").isEqualTo(expectedCounts);
         } finally {
-            api.process().kill();
-            sinks.forEach(sink -> sink.process().kill());
+            api.kill();
+            sinks.forEach(sink -> sink.kill());
         }
     }
 
@@ -148,7 +148,7 @@ class NoLossUnderFailuresIT {
     }
 
     /** Posts upload {@code n} until it is accepted: 408, 429, 503, timeouts and dropped connections are retried. */
-    private void post(ServiceProcess api, int n) throws InterruptedException {
+    private void post(ServiceUnderTest api, int n) throws InterruptedException {
         var body = new StringBuilder(PER_UPLOAD * 120);
         var ids = new ArrayList<String>(PER_UPLOAD);
         var counts = new HashMap<String, Long>();
@@ -188,7 +188,7 @@ class NoLossUnderFailuresIT {
         }
     }
 
-    private Map<String, Long> summary(ServiceProcess api) throws Exception {
+    private Map<String, Long> summary(ServiceUnderTest api) throws Exception {
         var response = http.send(HttpRequest.newBuilder(URI.create(api.url() + "/stats/summary")).build(),
                 HttpResponse.BodyHandlers.ofString());
         var json = new ObjectMapper().readTree(response.body());

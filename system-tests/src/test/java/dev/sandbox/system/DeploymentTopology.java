@@ -11,6 +11,7 @@ import dev.sandbox.infra.Component;
 import dev.sandbox.infra.Endpoints;
 import dev.sandbox.infra.cli.ServiceSpec;
 import dev.sandbox.infra.cli.Topology;
+import dev.sandbox.infra.testing.ProjectRoot;
 
 /**
  * The topology as Compose and Kubernetes see it: every server reachable by its component name on
@@ -19,7 +20,7 @@ import dev.sandbox.infra.cli.Topology;
  */
 final class DeploymentTopology {
 
-    static final Path ROOT = Path.of(System.getProperty("sandbox.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT = ProjectRoot.path();
 
     static final Endpoints BY_NAME = Endpoints.of(Map.of(
             Component.REDIS, new Endpoints.Redis("redis", Component.REDIS.defaultPort()),

@@ -27,6 +27,7 @@ import dev.sandbox.infra.cli.ServiceSpec;
 import dev.sandbox.infra.cli.Topology;
 import dev.sandbox.infra.local.Ports;
 import dev.sandbox.infra.local.RunDirectory;
+import dev.sandbox.infra.testing.ProjectRoot;
 
 /**
  * ./sandbox as a newcomer uses it: up, status, up again, a fault, down. The run has a name and
@@ -36,7 +37,7 @@ import dev.sandbox.infra.local.RunDirectory;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SandboxCliIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("sandbox.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT = ProjectRoot.path();
     private static final String RUN = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
     /** Every infrastructure component and every service of the topology. */
     private static final List<String> COMPONENTS = Stream.concat(

@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.sandbox.gateway.support.GatewayTestResource;
-import dev.sandbox.gateway.support.RawHttp;
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.RawHttp;
 import dev.sandbox.infra.testing.WithInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

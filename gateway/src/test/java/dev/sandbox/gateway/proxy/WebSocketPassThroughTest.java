@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.sandbox.gateway.support.GatewayTestResource;
-import dev.sandbox.gateway.support.RawHttp;
 import dev.sandbox.gateway.support.TestKeys;
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.RawHttp;
 import dev.sandbox.infra.testing.WithInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +34,7 @@ class WebSocketPassThroughTest {
         var socket = HttpClient.newHttpClient().newWebSocketBuilder()
                 .header("Authorization", "Bearer " + TestKeys.token("alice", "test", "pro"))
                 .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(URI.create("ws://127.0.0.1:" + RawHttp.gatewayPort() + "/api/test/ws"), new WebSocket.Listener() {
+                .buildAsync(URI.create("ws://127.0.0.1:" + RawHttp.testPort() + "/api/test/ws"), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                         messages.add(data.toString());
@@ -65,7 +65,7 @@ class WebSocketPassThroughTest {
     @Test
     void anUpgradeWithoutCredentialsIsRefused() {
         CompletableFuture<WebSocket> attempt = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + RawHttp.gatewayPort() + "/api/test/ws"), new WebSocket.Listener() {
+                .buildAsync(URI.create("ws://127.0.0.1:" + RawHttp.testPort() + "/api/test/ws"), new WebSocket.Listener() {
                 });
         assertThat(attempt).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .havingCause().isInstanceOfSatisfying(java.net.http.WebSocketHandshakeException.class,

@@ -27,6 +27,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.sandbox.common.problem.Problem;
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.RawHttp;
 import dev.sandbox.infra.testing.WithInfrastructure;
 
 /**

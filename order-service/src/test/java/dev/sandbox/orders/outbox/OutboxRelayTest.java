@@ -16,9 +16,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.CommittedRecords;
 import dev.sandbox.infra.testing.TestInfrastructure;
 import dev.sandbox.infra.testing.WithInfrastructure;
-import dev.sandbox.orders.testing.CommittedRecords;
 import dev.sandbox.orders.testing.Database;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;

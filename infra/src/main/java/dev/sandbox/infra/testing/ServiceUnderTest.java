@@ -1,4 +1,4 @@
-package dev.sandbox.orders.testing;
+package dev.sandbox.infra.testing;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,37 +10,35 @@ import org.awaitility.Awaitility;
 import dev.sandbox.infra.cli.ServiceProcess;
 import dev.sandbox.infra.cli.Topology;
 import dev.sandbox.infra.local.LocalInfrastructure;
-import dev.sandbox.infra.testing.TestInfrastructure;
 
 /**
- * One role of the packaged order-service as its own OS process, started the way {@code ./sandbox}
- * starts it (the topology's entry, {@link ServiceProcess}), so that a test can kill -9 it and start
- * it again with other settings. Its directory (pid, log) lives in the test run's, which removes
- * whatever is left of it when the test JVM exits.
+ * A packaged service as its own OS process, started the way {@code ./sandbox} starts it (its
+ * {@link Topology} entry and environment, {@link ServiceProcess}), on a free port, with the test's
+ * servers and database, so that a test can kill -9 it and start it again with other settings. Its
+ * directory (pid, log) lives in the test run's, which removes whatever is left of it when the test
+ * JVM exits. Needs the module packaged: run it from an IT (failsafe, after {@code package}).
  */
-public final class OrderServiceProcess {
-
-    private static final Path ROOT = Path.of(System.getProperty("sandbox.root", "..")).toAbsolutePath().normalize();
+public final class ServiceUnderTest {
 
     private final ServiceProcess process;
     private final Map<String, String> environment;
     private int starts;
 
     /**
-     * @param component {@code order-service} (the API) or {@code order-processor}
-     * @param environment the run's settings (topics, groups, design switches) on top of the servers' addresses
+     * @param component a topology service ({@code order-service}, {@code order-processor}, {@code ingestion-sink}...)
+     * @param name its directory's name, unique in the test run
+     * @param environment the test's settings (topics, groups, design switches) on top of the topology's
      */
-    public OrderServiceProcess(TestInfrastructure infra, String component, String name, Map<String, String> environment) {
-        var spec = Topology.service(component).orElseThrow();
+    public ServiceUnderTest(TestInfrastructure infra, String component, String name, Map<String, String> environment) {
+        var spec = Topology.service(component).orElseThrow().database(infra.database());
         var runDir = infra.infrastructure() instanceof LocalInfrastructure local
                 ? local.run().path()
                 : Path.of(System.getProperty("java.io.tmpdir"));
         this.process = new ServiceProcess(spec, runDir.resolve(name), "127.0.0.1", false);
         this.process.allocatePort();
-        this.environment = new LinkedHashMap<>(infra.endpoints().environment(spec.needs(), infra.database()));
-        this.environment.putAll(spec.environment());
-        this.environment.put("QUARKUS_HTTP_PORT", String.valueOf(process.port()));
-        this.environment.put("QUARKUS_PROFILE", "prod");
+        this.environment = new LinkedHashMap<>(spec.environment(infra.endpoints(), process.port(), other -> {
+            throw new IllegalArgumentException(component + " under test needs " + other + ", which is not started here");
+        }));
         this.environment.putAll(environment);
     }
 
@@ -48,15 +46,17 @@ public final class OrderServiceProcess {
     public void start(Map<String, String> settings) {
         var merged = new LinkedHashMap<>(environment);
         merged.putAll(settings);
-        process.start(ROOT, merged);
+        process.start(ProjectRoot.path(), merged);
         starts++;
     }
 
-    public void startAndAwaitReady(Map<String, String> settings) {
+    public ServiceUnderTest startAndAwaitReady(Map<String, String> settings) {
         start(settings);
         awaitReady();
+        return this;
     }
 
+    /** Waits up to 2 minutes for its readiness endpoint; fails at once if the process died. */
     public void awaitReady() {
         Awaitility.await(process.spec().name() + " ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                 .until(() -> {

@@ -1,7 +1,8 @@
-package dev.sandbox.orders.testing;
+package dev.sandbox.infra.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -50,9 +51,8 @@ public final class CommittedRecords {
 
     /** How many records each key has. */
     public static Map<String, Long> countByKey(List<ConsumerRecord<String, String>> records) {
-        var counts = new java.util.HashMap<String, Long>();
+        var counts = new HashMap<String, Long>();
         records.forEach(record -> counts.merge(record.key(), 1L, Long::sum));
         return counts;
     }
-
 }
