@@ -2,6 +2,7 @@ package dev.sandbox.ingestion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -75,7 +79,7 @@ class NoLossUnderFailuresIT {
             var load = Executors.newVirtualThreadPerTaskExecutor();
             var next = new AtomicInteger();
             var started = System.nanoTime();
-            var clients = new ArrayList<java.util.concurrent.Future<Object>>();
+            var clients = new ArrayList<Future<Object>>();
             for (var client = 0; client < CLIENTS; client++) {
                 clients.add(load.submit(() -> {
                     for (int upload; (upload = next.getAndIncrement()) < UPLOADS; ) {
@@ -111,7 +115,7 @@ class NoLossUnderFailuresIT {
             sinks.add(services.start("ingestion-sink", Map.of()));
 
             load.shutdown();
-            assertThat(load.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES)).as("uploads finished").isTrue();
+            assertThat(load.awaitTermination(10, TimeUnit.MINUTES)).as("uploads finished").isTrue();
             for (var client : clients) {
                 client.get(); // a client that failed fails the test, with its reason
             }
@@ -159,7 +163,7 @@ class NoLossUnderFailuresIT {
             body.append("{\"id\":\"").append(id).append("\",\"type\":\"").append(type).append("\",\"source\":\"src-")
                     .append(i % 16).append("\",\"ts\":\"").append(ts).append("\",\"payload\":{\"i\":").append(i).append("}}\n");
             ids.add(id);
-            counts.merge(type + " " + ts.truncatedTo(java.time.temporal.ChronoUnit.MINUTES), 1L, Long::sum);
+            counts.merge(type + " " + ts.truncatedTo(ChronoUnit.MINUTES), 1L, Long::sum);
         }
         var request = HttpRequest.newBuilder(URI.create(api.url() + "/events"))
                 .header("Content-Type", "application/x-ndjson").timeout(Duration.ofSeconds(60))
@@ -181,7 +185,7 @@ class NoLossUnderFailuresIT {
                 var retryAfter = response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
                 retries.incrementAndGet();
                 Thread.sleep(Duration.ofSeconds(retryAfter));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 retries.incrementAndGet();
                 Thread.sleep(1_000);
             }

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -159,10 +160,10 @@ class SandboxCliIT {
     }
 
     /** A JDK older than 21, to put first on PATH, when the machine has one. */
-    private static java.util.Optional<Path> oldJdkBin() throws IOException {
+    private static Optional<Path> oldJdkBin() throws IOException {
         var jvms = Path.of("/usr/lib/jvm");
         if (!Files.isDirectory(jvms)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try (Stream<Path> homes = Files.list(jvms)) {
             return homes.filter(home -> home.getFileName().toString().matches(".*-(8|11|17)(-.*)?"))

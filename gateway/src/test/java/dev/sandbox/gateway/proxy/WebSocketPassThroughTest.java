@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -67,8 +69,8 @@ class WebSocketPassThroughTest {
         CompletableFuture<WebSocket> attempt = HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + RawHttp.testPort() + "/api/test/ws"), new WebSocket.Listener() {
                 });
-        assertThat(attempt).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                .havingCause().isInstanceOfSatisfying(java.net.http.WebSocketHandshakeException.class,
+        assertThat(attempt).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
                         refused -> assertThat(refused.getResponse().statusCode()).isEqualTo(401));
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.sandbox.infra.Component;
 import dev.sandbox.infra.Endpoints;
@@ -152,7 +153,7 @@ public final class SandboxCli {
     private static List<Row> rows(Sandbox sandbox) {
         var rows = new ArrayList<Row>();
         var infrastructure = sandbox.infrastructure();
-        infrastructure.servers().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(entry -> {
+        infrastructure.servers().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
             var server = entry.getValue();
             var process = server.process();
             var pid = process.pid().orElse(null);

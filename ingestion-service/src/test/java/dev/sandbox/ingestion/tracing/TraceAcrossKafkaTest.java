@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -61,7 +62,7 @@ class TraceAcrossKafkaTest {
                 .allSatisfy(span -> assertThat(span.getTraceId()).isEqualTo(request.getTraceId()));
     }
 
-    private static SpanData one(List<SpanData> spans, java.util.function.Predicate<SpanData> wanted) {
+    private static SpanData one(List<SpanData> spans, Predicate<SpanData> wanted) {
         var matching = spans.stream().filter(wanted).toList();
         assertThat(matching).as(spans.toString()).hasSize(1);
         return matching.getFirst();

@@ -1,6 +1,8 @@
 package dev.sandbox.orders.idempotency;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -87,7 +89,7 @@ public class IdempotencyStore {
             LOG.warnf("Redis command failed: %s", e);
             throw new ProblemException(503, "idempotency-store-unavailable", "Service unavailable",
                     "The idempotency store cannot be reached, so the request was not executed; retry later.",
-                    java.util.List.of(), java.util.Map.of("Retry-After", "2"));
+                    List.of(), Map.of("Retry-After", "2"));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sandbox.orders.order;
 
+import java.sql.SQLException;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -88,7 +89,7 @@ public class OrderPlacement {
     }
 
     /** An earlier request with this key placed the order: the same body replays it, another one is refused. */
-    private Placement existing(IdempotentRequests.Request request) throws java.sql.SQLException {
+    private Placement existing(IdempotentRequests.Request request) throws SQLException {
         var placed = orders.findByIdempotencyKey(request.key()).orElseThrow();
         if (!placed.requestHash().equals(request.fingerprint())) {
             throw IdempotentRequests.keyReused();

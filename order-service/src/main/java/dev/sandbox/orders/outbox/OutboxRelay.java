@@ -1,5 +1,6 @@
 package dev.sandbox.orders.outbox;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
@@ -86,7 +87,7 @@ public class OutboxRelay implements BackgroundLoop.Worker {
         });
     }
 
-    private void measureBacklog() throws java.sql.SQLException {
+    private void measureBacklog() throws SQLException {
         var now = System.nanoTime();
         if (now - backlogCheckedAt < BACKLOG_EVERY.toNanos()) {
             return;
