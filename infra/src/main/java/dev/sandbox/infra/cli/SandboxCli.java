@@ -40,8 +40,9 @@ public final class SandboxCli {
     }
 
     int run(List<String> args) {
-        if (args.isEmpty()) {
-            throw new IllegalArgumentException("usage: sandbox up|down|status|kill|restart|pause|resume|logs|env ...");
+        if (args.isEmpty() || args.getFirst().equals("help")) {
+            out.print(Commands.help(root));
+            return args.isEmpty() ? 2 : 0;
         }
         var command = args.getFirst();
         var rest = args.subList(1, args.size());
@@ -55,7 +56,7 @@ public final class SandboxCli {
                 yield 0;
             }
             case "env" -> env(single(command, rest));
-            default -> throw new IllegalArgumentException("unknown command: " + command);
+            default -> throw new IllegalArgumentException("unknown command: " + command + "; ./sandbox help lists them");
         };
     }
 
