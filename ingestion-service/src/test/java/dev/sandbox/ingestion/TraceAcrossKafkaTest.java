@@ -1,4 +1,4 @@
-package dev.sandbox.ingestion.tracing;
+package dev.sandbox.ingestion;
 
 import static dev.sandbox.ingestion.Uploads.ndjson;
 import static dev.sandbox.ingestion.Uploads.post;
@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -60,6 +61,11 @@ class TraceAcrossKafkaTest {
         assertThat(process.getLinks()).anySatisfy(link -> assertThat(link.getSpanContext().getSpanId()).isEqualTo(publish.getSpanId()));
         assertThat(sql).as("the database write, under the batch").isNotEmpty()
                 .allSatisfy(span -> assertThat(span.getTraceId()).isEqualTo(request.getTraceId()));
+        // The semantic-convention attributes every service's messaging spans carry (common's MessagingSpans).
+        assertThat(publish.getAttributes().get(AttributeKey.stringKey("messaging.operation.type"))).isEqualTo("send");
+        assertThat(publish.getAttributes().get(AttributeKey.stringKey("messaging.operation.name"))).isEqualTo("send");
+        assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.operation.type"))).isEqualTo("process");
+        assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.system"))).isEqualTo("kafka");
     }
 
     private static SpanData one(List<SpanData> spans, Predicate<SpanData> wanted) {
