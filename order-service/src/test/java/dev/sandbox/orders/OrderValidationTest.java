@@ -102,4 +102,13 @@ class OrderValidationTest {
     private static String body(String customerId, String currency, String items) {
         return "{\"customerId\":" + customerId + ",\"currency\":" + currency + ",\"items\":[" + items + "]}";
     }
+
+    /** JSONTestSuite's 318 texts as order bodies: each parses or is refused, with a 4xx, and none creates an order. */
+    @Test
+    void jsonTestSuiteBodiesAreParsedOrRefusedNeverA5xx() throws Exception {
+        var before = Database.count(db::getConnection, "SELECT count(*) FROM orders");
+        dev.sandbox.infra.testing.PeerSuites.assertJsonEndpointHoldsToTheSuite(body -> given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", newKey()).body(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/orders"));
+        assertThat(Database.count(db::getConnection, "SELECT count(*) FROM orders")).isEqualTo(before);
+    }
 }

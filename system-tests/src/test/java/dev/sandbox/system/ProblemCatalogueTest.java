@@ -50,7 +50,7 @@ class ProblemCatalogueTest {
         assertThat(twoStatuses).as("types answered with more than one status").isEmpty();
         var missing = new TreeSet<String>();
         used.forEach((type, statuses) -> {
-            if (!statuses.contains(catalogue.get(type))) {
+            if (!catalogue.containsKey(type) || !statuses.contains(catalogue.get(type))) {
                 missing.add(type + " " + statuses);
             }
         });

@@ -145,6 +145,13 @@ class AuthenticationTest {
                 .then().statusCode(400).contentType("application/problem+json");
     }
 
+    /** JSONTestSuite's texts as token requests: each parses or is refused, with a 4xx, never a 5xx. */
+    @Test
+    void jsonTestSuiteBodiesAreParsedOrRefusedNeverA5xx() {
+        dev.sandbox.infra.testing.PeerSuites.assertJsonEndpointHoldsToTheSuite(body -> given().contentType("application/json")
+                .body(body.getBytes(StandardCharsets.UTF_8)).post("/auth/token"));
+    }
+
     private static String unsigned() {
         var encoder = Base64.getUrlEncoder().withoutPadding();
         var header = encoder.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));

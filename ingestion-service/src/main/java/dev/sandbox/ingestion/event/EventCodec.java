@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class EventCodec {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = ExactJson.mapper();
 
     private EventCodec() {
     }

@@ -2,6 +2,7 @@ package dev.sandbox.ingestion.event;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -73,8 +74,9 @@ public final class EventFields {
             problems.add(new Problem(name, "longer than " + maxLength + " characters"));
             return null;
         }
-        if (value.indexOf('\0') >= 0) {
-            problems.add(new Problem(name, "contains a NUL character"));
+        var unstorable = unstorable(value);
+        if (unstorable != null) {
+            problems.add(new Problem(name, unstorable));
             return null;
         }
         return value;
@@ -83,9 +85,14 @@ public final class EventFields {
     /** An ISO-8601 instant ({@code 2026-11-22T10:15:30Z}) or epoch milliseconds, as a number or as digits. */
     private static Instant timestamp(JsonNode node, Instant now, List<Problem> problems) {
         if (node == null || node.isNull() || (node.isTextual() && node.asText().isBlank())) {
-            return now;
+            // The receive time, to the microsecond the store keeps: it is the event's ts from here on.
+            return now.truncatedTo(ChronoUnit.MICROS);
         }
         if (node.isIntegralNumber()) {
+            if (!node.canConvertToLong()) {
+                problems.add(new Problem("ts", "out of range: years 1 to 9999"));
+                return null;
+            }
             return inRange(Instant.ofEpochMilli(node.asLong()), problems);
         }
         if (node.isTextual()) {
@@ -102,10 +109,18 @@ public final class EventFields {
         return null;
     }
 
-    /** Years 1 to 9999: what every database and every client library agrees on. */
+    /**
+     * Years 1 to 9999: what every database and every client library agrees on. The store keeps
+     * microseconds: a finer instant is refused, not rounded (rounding would store another instant).
+     */
     private static Instant inRange(Instant instant, List<Problem> problems) {
         if (instant.isBefore(MIN_TS) || !instant.isBefore(MAX_TS)) {
             problems.add(new Problem("ts", "out of range: years 1 to 9999"));
+            return null;
+        }
+        if (instant.getNano() % 1_000 != 0) {
+            problems.add(new Problem("ts", "finer than a microsecond, the finest the store keeps: round it, or put the exact"
+                    + " value in payload"));
             return null;
         }
         return instant;
@@ -119,32 +134,70 @@ public final class EventFields {
             problems.add(new Problem("payload", "expected an object, got " + describe(node)));
             return null;
         }
-        // PostgreSQL stores no NUL in text or jsonb: refuse it here rather than poison the sink.
-        if (containsNul(node)) {
-            problems.add(new Problem("payload", "contains a NUL character"));
+        // What PostgreSQL's jsonb cannot hold is refused here, with its reason: never altered, and
+        // never accepted only to poison the sink.
+        var unstorable = unstorable(node);
+        if (unstorable != null) {
+            problems.add(new Problem("payload", unstorable));
             return null;
         }
         return (ObjectNode) node;
     }
 
-    private static boolean containsNul(JsonNode node) {
+    /** Digits PostgreSQL's numeric (and so jsonb) keeps: before the decimal point, and after it. */
+    private static final int MAX_INTEGER_DIGITS = 131_072;
+    private static final int MAX_FRACTION_DIGITS = 16_383;
+
+    /** Why the store cannot hold this value exactly, or null when it can. */
+    private static String unstorable(JsonNode node) {
         if (node.isTextual()) {
-            return node.asText().indexOf('\0') >= 0;
+            return unstorable(node.asText());
+        }
+        if (node.isNumber()) {
+            var number = node.decimalValue();
+            var integerDigits = number.precision() - number.scale();
+            if (integerDigits > MAX_INTEGER_DIGITS || number.scale() > MAX_FRACTION_DIGITS) {
+                return "a number beyond what the store keeps exactly (" + MAX_INTEGER_DIGITS + " digits before the decimal point, "
+                        + MAX_FRACTION_DIGITS + " after): send it as a string";
+            }
+            return null;
         }
         if (node.isObject()) {
             var names = node.fieldNames();
             while (names.hasNext()) {
-                if (names.next().indexOf('\0') >= 0) {
-                    return true;
+                var why = unstorable(names.next());
+                if (why != null) {
+                    return why;
                 }
             }
         }
         for (var child : node) {
-            if (containsNul(child)) {
-                return true;
+            var why = unstorable(child);
+            if (why != null) {
+                return why;
             }
         }
-        return false;
+        return null;
+    }
+
+    /**
+     * PostgreSQL stores no NUL in text or jsonb, and UTF-8 has no half of a surrogate pair (JSON's
+     * {@code "\\uD800"} alone): either would be altered on the way in, so both are refused.
+     */
+    private static String unstorable(String text) {
+        for (var i = 0; i < text.length(); i++) {
+            var c = text.charAt(i);
+            if (c == '\0') {
+                return "contains a NUL character";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "contains half of a UTF-16 surrogate pair (\\u" + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)
+                        + " alone), which is not Unicode text";
+            }
+        }
+        return null;
     }
 
     private static String describe(JsonNode node) {

@@ -21,8 +21,12 @@ import dev.sandbox.ingestion.event.RecordError;
 /**
  * RFC 4180 CSV, streamed: a header row, then one event per row. Fields may be quoted; inside
  * quotes a doubled quote is a quote, and commas and newlines are text. Rows end with CRLF or LF.
- * Columns named like event fields ({@code id}, {@code type}, {@code source}, {@code ts}) fill them;
- * every other column goes into the payload, as a string. Empty fields are absent values.
+ * Columns named like event fields ({@code id}, {@code type}, {@code source}, {@code ts}, in any
+ * case) fill them; every other column goes into the payload under its name as written, as a string.
+ * Fields are kept as sent, byte for byte: an empty field is an empty string (not an absent one), and
+ * a line break inside quotes stays the line break that was sent (CRLF, LF or CR). What an empty
+ * event field means is {@code EventFields}' call (an empty {@code ts} is "now", an empty {@code id}
+ * is missing), as it is for JSON.
  *
  * <p>Rows are numbered as a spreadsheet shows them: the header is row 1, and a newline inside quotes
  * does not start a row (errors name the line too, where that differs). A row is at most
@@ -32,7 +36,12 @@ public final class CsvReader implements RecordReader {
 
     private enum State { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED }
 
-    private record Row(long number, long line, List<String> fields, String error) {
+    /** {@code blank}: the row was an empty line, not a row of one empty field ({@code ""}). */
+    private record Row(long number, long line, List<String> fields, String error, boolean blank) {
+
+        Row(long number, long line, List<String> fields, String error) {
+            this(number, line, fields, error, false);
+        }
     }
 
     private final Reader in;
@@ -68,8 +77,8 @@ public final class CsvReader implements RecordReader {
             if (row == null) {
                 return null;
             }
-            if (row.fields().size() == 1 && row.fields().getFirst().isEmpty() && row.error() == null) {
-                continue; // a blank line
+            if (row.blank()) {
+                continue;
             }
             if (row.error() != null) {
                 return ParsedRecord.unreadable(row.number(), "", null, row.error());
@@ -86,6 +95,7 @@ public final class CsvReader implements RecordReader {
         return row.line() == row.number() ? "" : " (row starts on line " + row.line() + ")";
     }
 
+    /** Column names as written; event field names match in any case, and are kept lower-case. */
     private List<String> header(Row row) {
         if (row == null) {
             throw new UnreadableBodyException("empty body: expected a CSV header row naming the columns (id, type, source, ts, ...)");
@@ -96,7 +106,8 @@ public final class CsvReader implements RecordReader {
         var names = new ArrayList<String>();
         var seen = new HashSet<String>();
         for (var field : row.fields()) {
-            var name = field.trim().toLowerCase(Locale.ROOT);
+            var lower = field.trim().toLowerCase(Locale.ROOT);
+            var name = EventFields.NAMES.contains(lower) ? lower : field;
             if (name.isEmpty()) {
                 throw new UnreadableBodyException("header row: column " + (names.size() + 1) + " has no name");
             }
@@ -118,12 +129,8 @@ public final class CsvReader implements RecordReader {
         var fields = JsonNodeFactory.instance.objectNode();
         var payload = JsonNodeFactory.instance.objectNode();
         for (var i = 0; i < values.size(); i++) {
-            var value = values.get(i);
-            if (value.isEmpty()) {
-                continue;
-            }
             var name = header.get(i);
-            (EventFields.NAMES.contains(name) ? fields : payload).put(name, value);
+            (EventFields.NAMES.contains(name) ? fields : payload).put(name, values.get(i));
         }
         if (!payload.isEmpty()) {
             fields.set("payload", payload);
@@ -158,8 +165,9 @@ public final class CsvReader implements RecordReader {
                     } else if (c == ',') {
                         fields.add("");
                     } else if (c == -1 || isLineBreak(c)) {
+                        var blank = fields.isEmpty() && error == null;
                         fields.add("");
-                        return new Row(number, startLine, fields, error);
+                        return new Row(number, startLine, fields, error, blank);
                     } else {
                         append(field, c, keep);
                         state = State.UNQUOTED;

@@ -1,22 +1,35 @@
 package dev.sandbox.ingestion.parse;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** A JSON reader whose strings are capped at one record's size: a 10 MB value fails fast, it is not buffered. */
+import dev.sandbox.ingestion.event.ExactJson;
+
+/** The readers' JSON: {@link ExactJson}'s rules, and their refusals worded for a client. */
 final class Json {
+
+    private static final String DUPLICATE = "Duplicate field '";
 
     private Json() {
     }
 
     static ObjectMapper mapper(int maxRecordBytes) {
-        var constraints = StreamReadConstraints.builder().maxStringLength(maxRecordBytes).maxNestingDepth(64).build();
-        return new ObjectMapper(JsonFactory.builder().streamReadConstraints(constraints).build());
+        return ExactJson.mapper(maxRecordBytes);
+    }
+
+    /** Why a record's JSON was refused. */
+    static String reason(JacksonException e) {
+        var message = e.getOriginalMessage();
+        if (message != null && message.startsWith(DUPLICATE)) {
+            var end = message.indexOf('\'', DUPLICATE.length());
+            var key = end < 0 ? "?" : message.substring(DUPLICATE.length(), end);
+            return "duplicate key \"" + key + "\": an object names it twice, so which value is meant is ambiguous";
+        }
+        return "malformed JSON: " + message(e);
     }
 
     /** Jackson's message without its source excerpt: the first line, as a client wants to read it. */
-    static String message(com.fasterxml.jackson.core.JacksonException e) {
+    static String message(JacksonException e) {
         var message = e.getOriginalMessage();
         if (message == null) {
             return "malformed JSON";

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 import dev.sandbox.ingestion.event.RecordError;
 
@@ -60,7 +62,7 @@ public final class JsonArrayReader implements RecordReader {
             var line = parser.currentTokenLocation().getLineNr();
             var prefix = "[" + index + "].";
             if (token == JsonToken.START_OBJECT) {
-                return ParsedRecord.of(line, prefix, (ObjectNode) mapper.readTree(parser));
+                return element(line, prefix);
             }
             parser.skipChildren();
             return ParsedRecord.unreadable(line, prefix, null, "expected an object, got " + describe(token));
@@ -68,6 +70,19 @@ public final class JsonArrayReader implements RecordReader {
             var location = e.getLocation();
             throw new UnreadableBodyException("malformed JSON" + (location == null ? "" : " at line "
                     + location.getLineNr() + ", column " + location.getColumnNr()) + ": " + Json.message(e));
+        }
+    }
+
+    /**
+     * The object at the parser. Its tokens are copied first, then made a tree: a tree that cannot be
+     * made (a key twice) is an error of this element alone, and the parser is already past it.
+     */
+    private ParsedRecord element(long line, String prefix) throws IOException {
+        var tokens = TokenBuffer.asCopyOfValue(parser);
+        try (var copy = tokens.asParser(mapper)) {
+            return ParsedRecord.of(line, prefix, (ObjectNode) mapper.readTree(copy));
+        } catch (MismatchedInputException e) {
+            return ParsedRecord.unreadable(line, prefix, null, Json.reason(e));
         }
     }
 

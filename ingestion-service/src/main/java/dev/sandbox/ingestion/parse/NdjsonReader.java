@@ -56,7 +56,7 @@ public final class NdjsonReader implements RecordReader {
                 }
                 return ParsedRecord.unreadable(lineNumber, "", null, "expected a JSON object");
             } catch (JacksonException e) {
-                return ParsedRecord.unreadable(lineNumber, "", null, "malformed JSON: " + Json.message(e));
+                return ParsedRecord.unreadable(lineNumber, "", null, Json.reason(e));
             }
         }
     }

@@ -52,11 +52,31 @@ class CsvReaderTest {
         assertThat(records).extracting(ParsedRecord::number).containsExactly(2L, 3L, 4L);
     }
 
+    /** RFC 4180 keeps a field's content as it is: empty stays empty, and what an empty event field means is EventFields' call. */
     @Test
-    void emptyFieldsAreAbsentValues() throws IOException {
+    void emptyFieldsStayEmptyStrings() throws IOException {
         var records = read("id,type,source,extra\ne1,,\"\",\n");
 
-        assertThat(records.getFirst().fields().toString()).isEqualTo("{\"id\":\"e1\"}");
+        assertThat(records.getFirst().fields().toString())
+                .isEqualTo("{\"id\":\"e1\",\"type\":\"\",\"source\":\"\",\"payload\":{\"extra\":\"\"}}");
+    }
+
+    @Test
+    void lineBreaksInsideQuotesAndColumnNamesAreKeptAsSent() throws IOException {
+        var records = read("ID,Type,Contact Phone Number, padded \r\ne1,t,\"one\r\ntwo\",\"three\rfour\"\r\n");
+
+        var fields = records.getFirst().fields();
+        assertThat(fields.get("id").asText()).isEqualTo("e1");
+        assertThat(fields.get("type").asText()).isEqualTo("t");
+        assertThat(fields.get("payload").get("Contact Phone Number").asText()).isEqualTo("one\r\ntwo");
+        assertThat(fields.get("payload").get(" padded ").asText()).isEqualTo("three\rfour");
+    }
+
+    @Test
+    void aQuotedEmptyFieldIsARowNotABlankLine() throws IOException {
+        var records = read("id\n\n\"\"\ne2\n");
+
+        assertThat(records).extracting(record -> record.fields().get("id").asText()).containsExactly("", "e2");
     }
 
     @Test

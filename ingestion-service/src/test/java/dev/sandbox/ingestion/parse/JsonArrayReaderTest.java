@@ -48,4 +48,15 @@ class JsonArrayReaderTest {
         assertThatThrownBy(() -> read("[{\"id\":\"" + "x".repeat(5_000) + "\"}]"))
                 .isInstanceOf(UnreadableBodyException.class).hasMessageContaining("String value length");
     }
+
+    /** A key twice is an error of its element alone: the elements after it are read as usual, digits intact. */
+    @Test
+    void aKeyTwiceIsAnErrorOfItsElementOnly() throws IOException {
+        var records = read("[{\"id\":\"a\",\"id\":\"b\"},{\"id\":\"c\",\"payload\":{\"n\":0.1000000000000000055511151231257827}}]");
+
+        assertThat(records).extracting(ParsedRecord::readable).containsExactly(false, true);
+        assertThat(records.getFirst().error()).startsWith("duplicate key \"id\"");
+        assertThat(records.get(1).fields().get("payload").get("n").decimalValue().toPlainString())
+                .isEqualTo("0.1000000000000000055511151231257827");
+    }
 }

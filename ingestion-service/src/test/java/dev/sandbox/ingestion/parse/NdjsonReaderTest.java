@@ -42,4 +42,19 @@ class NdjsonReaderTest {
         assertThat(records.get(2).fields().get("id").asText()).isEqualTo("c");
         assertThat(records.get(2).number()).isEqualTo(3);
     }
+
+    @Test
+    void aKeyTwiceInOneObjectIsRefusedByName() throws IOException {
+        var records = read("{\"id\":\"a\",\"payload\":{\"dup\":1,\"dup\":2}}\n{\"id\":\"b\"}\n", 1000);
+
+        assertThat(records).extracting(ParsedRecord::readable).containsExactly(false, true);
+        assertThat(records.getFirst().error()).startsWith("duplicate key \"dup\"");
+    }
+
+    @Test
+    void aLineIsOneValueNotTheFirstOfSeveral() throws IOException {
+        var records = read("{\"id\":\"a\"} {\"id\":\"b\"}\n{\"id\":\"c\"} x\n", 1000);
+
+        assertThat(records).extracting(ParsedRecord::readable).containsExactly(false, false);
+    }
 }
