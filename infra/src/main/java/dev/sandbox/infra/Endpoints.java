@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -175,6 +176,6 @@ public record Endpoints(Map<Component, Endpoint> byComponent) {
 
     /** MicroProfile Config's rule: every character that is not a letter or digit becomes '_', upper-cased. */
     public static String environmentName(String property) {
-        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT);
+        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
     }
 }

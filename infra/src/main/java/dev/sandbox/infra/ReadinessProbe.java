@@ -1,5 +1,6 @@
 package dev.sandbox.infra;
 
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -53,7 +54,7 @@ public final class ReadinessProbe {
     }
 
     static void postgres(Endpoints.Postgres postgres) throws Exception {
-        java.sql.DriverManager.setLoginTimeout(TIMEOUT_MS / 1000);
+        DriverManager.setLoginTimeout(TIMEOUT_MS / 1000);
         try (var connection = postgres.connect("postgres");
              var statement = connection.createStatement()) {
             statement.setQueryTimeout(TIMEOUT_MS / 1000);

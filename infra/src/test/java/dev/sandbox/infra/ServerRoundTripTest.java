@@ -3,6 +3,7 @@ package dev.sandbox.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -37,7 +38,7 @@ class ServerRoundTripTest {
             assertThat(jedis.ping()).isEqualTo("PONG");
             infra.pause(Component.REDIS);
             try {
-                assertThatThrownBy(jedis::ping).hasRootCauseInstanceOf(java.net.SocketTimeoutException.class);
+                assertThatThrownBy(jedis::ping).hasRootCauseInstanceOf(SocketTimeoutException.class);
             } finally {
                 infra.resume(Component.REDIS);
             }

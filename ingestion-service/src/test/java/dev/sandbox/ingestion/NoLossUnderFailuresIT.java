@@ -2,6 +2,7 @@ package dev.sandbox.ingestion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sandbox.infra.Component;
-import dev.sandbox.infra.cli.ServiceProcess;
+import dev.sandbox.infra.testing.ServiceUnderTest;
 import dev.sandbox.infra.testing.TestInfrastructure;
 
 /**
@@ -66,7 +70,7 @@ class NoLossUnderFailuresIT {
         var api = services.start("ingestion-service", Map.of());
         // The first sink halts (as kill -9 would) after its 20th batch is in the database and
         // before its offsets are committed: the redelivery window, hit on purpose.
-        var sinks = new ArrayList<ServiceProcess>();
+        var sinks = new ArrayList<ServiceUnderTest>();
         var crashing = services.start("ingestion-sink", Map.of("INGESTION_SINK_HALT_AFTER_BATCHES", "20"));
         sinks.add(crashing);
         var faults = new ArrayList<String>();
@@ -75,7 +79,7 @@ class NoLossUnderFailuresIT {
             var load = Executors.newVirtualThreadPerTaskExecutor();
             var next = new AtomicInteger();
             var started = System.nanoTime();
-            var clients = new ArrayList<java.util.concurrent.Future<Object>>();
+            var clients = new ArrayList<Future<Object>>();
             for (var client = 0; client < CLIENTS; client++) {
                 clients.add(load.submit(() -> {
                     for (int upload; (upload = next.getAndIncrement()) < UPLOADS; ) {
@@ -91,7 +95,7 @@ class NoLossUnderFailuresIT {
             }
 
             awaitUploads(UPLOADS / 4);
-            Awaitility.await("sink halts at its crash point").atMost(Duration.ofMinutes(2)).until(() -> !crashing.process().isAlive());
+            Awaitility.await("sink halts at its crash point").atMost(Duration.ofMinutes(2)).until(() -> !crashing.isAlive());
             uploadsAtFaults.add(uploadsDone.get());
             faults.add("sink halted at its crash point after " + uploadsDone.get() + " uploads");
             var killed = services.start("ingestion-sink", Map.of());
@@ -105,13 +109,13 @@ class NoLossUnderFailuresIT {
             infra.restart(Component.KAFKA);
 
             awaitUploads(UPLOADS * 3 / 4);
-            killed.process().kill();
+            killed.kill();
             uploadsAtFaults.add(uploadsDone.get());
             faults.add("sink killed (SIGKILL) after " + uploadsDone.get() + " uploads");
             sinks.add(services.start("ingestion-sink", Map.of()));
 
             load.shutdown();
-            assertThat(load.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES)).as("uploads finished").isTrue();
+            assertThat(load.awaitTermination(10, TimeUnit.MINUTES)).as("uploads finished").isTrue();
             for (var client : clients) {
                 client.get(); // a client that failed fails the test, with its reason
             }
@@ -137,8 +141,8 @@ class NoLossUnderFailuresIT {
             assertThat(storedCounts()).as("per-minute counts = what was sent").isEqualTo(expectedCounts);
             assertThat(recount()).as("per-minute counts = a recount of the events").isEqualTo(expectedCounts);
         } finally {
-            api.process().kill();
-            sinks.forEach(sink -> sink.process().kill());
+            api.kill();
+            sinks.forEach(sink -> sink.kill());
         }
     }
 
@@ -148,7 +152,7 @@ class NoLossUnderFailuresIT {
     }
 
     /** Posts upload {@code n} until it is accepted: 408, 429, 503, timeouts and dropped connections are retried. */
-    private void post(ServiceProcess api, int n) throws InterruptedException {
+    private void post(ServiceUnderTest api, int n) throws InterruptedException {
         var body = new StringBuilder(PER_UPLOAD * 120);
         var ids = new ArrayList<String>(PER_UPLOAD);
         var counts = new HashMap<String, Long>();
@@ -159,7 +163,7 @@ class NoLossUnderFailuresIT {
             body.append("{\"id\":\"").append(id).append("\",\"type\":\"").append(type).append("\",\"source\":\"src-")
                     .append(i % 16).append("\",\"ts\":\"").append(ts).append("\",\"payload\":{\"i\":").append(i).append("}}\n");
             ids.add(id);
-            counts.merge(type + " " + ts.truncatedTo(java.time.temporal.ChronoUnit.MINUTES), 1L, Long::sum);
+            counts.merge(type + " " + ts.truncatedTo(ChronoUnit.MINUTES), 1L, Long::sum);
         }
         var request = HttpRequest.newBuilder(URI.create(api.url() + "/events"))
                 .header("Content-Type", "application/x-ndjson").timeout(Duration.ofSeconds(60))
@@ -181,14 +185,14 @@ class NoLossUnderFailuresIT {
                 var retryAfter = response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
                 retries.incrementAndGet();
                 Thread.sleep(Duration.ofSeconds(retryAfter));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 retries.incrementAndGet();
                 Thread.sleep(1_000);
             }
         }
     }
 
-    private Map<String, Long> summary(ServiceProcess api) throws Exception {
+    private Map<String, Long> summary(ServiceUnderTest api) throws Exception {
         var response = http.send(HttpRequest.newBuilder(URI.create(api.url() + "/stats/summary")).build(),
                 HttpResponse.BodyHandlers.ofString());
         var json = new ObjectMapper().readTree(response.body());

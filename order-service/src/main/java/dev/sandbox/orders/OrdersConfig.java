@@ -5,10 +5,19 @@ import java.util.Set;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import dev.sandbox.orders.chaos.CrashConfig;
+import dev.sandbox.orders.idempotency.IdempotencyConfig;
+import dev.sandbox.orders.kafka.TopicsConfig;
+import dev.sandbox.orders.order.PaymentResultsConfig;
+import dev.sandbox.orders.outbox.RelayConfig;
+import dev.sandbox.orders.payment.ProcessorConfig;
+
 /**
  * The roles this process plays and the design switches: each switch names the whiteboard
  * alternative it selects, and the naive choices are there to be run and seen failing
- * (docs/orders.md lists what each one breaks).
+ * (docs/orders.md lists what each one breaks). The one root of the service's configuration, under
+ * {@code orders.*}; each feature's knobs are a group of it. Enum values are written in kebab-case
+ * ({@code dual-write}, {@code at-least-once}), in the environment, in metric tags and in the docs.
  */
 @ConfigMapping(prefix = "orders")
 public interface OrdersConfig {
@@ -33,7 +42,20 @@ public interface OrdersConfig {
      * This instance's name among its replicas, stable across its restarts: the processor's
      * transactional id and the consumers' static group membership derive from it.
      */
+    @WithDefault("${HOSTNAME:local}")
     String instanceId();
+
+    TopicsConfig topics();
+
+    ProcessorConfig processor();
+
+    PaymentResultsConfig paymentResults();
+
+    RelayConfig relay();
+
+    IdempotencyConfig idempotency();
+
+    CrashConfig crash();
 
     enum Role {
         API, PROCESSOR

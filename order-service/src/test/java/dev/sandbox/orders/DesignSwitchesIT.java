@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
@@ -56,7 +57,7 @@ class DesignSwitchesIT {
     void aProcessorHaltedMidBatch(String delivery, String dedupe, String crashPoint, int charges, int results) {
         var design = Map.of("ORDERS_DELIVERY", delivery, "ORDERS_DEDUPE", dedupe);
         var processor = pipeline.processor();
-        var halting = new java.util.HashMap<>(design);
+        var halting = new HashMap<>(design);
         halting.put("ORDERS_CRASH_" + crashPoint, "1");
         processor.startAndAwaitReady(halting);
 

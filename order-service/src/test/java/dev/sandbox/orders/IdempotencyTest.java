@@ -11,11 +11,13 @@ import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -77,7 +79,7 @@ class IdempotencyTest {
         }
 
         var executed = 0;
-        var bodies = new java.util.HashSet<String>();
+        var bodies = new HashSet<String>();
         for (var response : responses) {
             var answer = response.get();
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
@@ -152,7 +154,7 @@ class IdempotencyTest {
         var response = new StoredResponse(201, "/orders/from-the-first-request", "{\"first\":true}");
         store.complete(key, new IdempotencyRecord(inProgress.requestHash(), "another-request", response), Duration.ofMinutes(1));
 
-        var answer = duplicate.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        var answer = duplicate.get(30, TimeUnit.SECONDS);
         assertThat(answer.statusCode()).isEqualTo(201);
         assertThat(answer.body()).isEqualTo("{\"first\":true}");
         assertThat(answer.headers().firstValue("Idempotent-Replayed")).contains("true");

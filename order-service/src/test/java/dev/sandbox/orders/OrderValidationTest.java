@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.util.Collections;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
@@ -53,7 +55,7 @@ class OrderValidationTest {
                 Arguments.of("empty items", body("\"c\"", "\"EUR\"", ""), "items"),
                 Arguments.of("no items", "{\"customerId\":\"c\",\"currency\":\"EUR\"}", "items"),
                 Arguments.of("a null item", body("\"c\"", "\"EUR\"", "null"), "items[0]"),
-                Arguments.of("too many items", body("\"c\"", "\"EUR\"", String.join(",", java.util.Collections.nCopies(101, ITEM))), "items"),
+                Arguments.of("too many items", body("\"c\"", "\"EUR\"", String.join(",", Collections.nCopies(101, ITEM))), "items"),
                 Arguments.of("unknown currency", body("\"c\"", "\"ZZZ\"", ITEM), "currency"),
                 Arguments.of("not a currency code", body("\"c\"", "\"euro\"", ITEM), "currency"),
                 Arguments.of("blank customer", body("\"  \"", "\"EUR\"", ITEM), "customerId"),
@@ -75,10 +77,10 @@ class OrderValidationTest {
 
     @Test
     void aHugeBodyIsA413() {
-        var items = String.join(",", java.util.Collections.nCopies(5_000, "{\"sku\":\"" + "x".repeat(60) + "\",\"quantity\":1,\"unitPrice\":1}"));
+        var items = String.join(",", Collections.nCopies(5_000, "{\"sku\":\"" + "x".repeat(60) + "\",\"quantity\":1,\"unitPrice\":1}"));
         given().contentType(ContentType.JSON).header("Idempotency-Key", newKey()).body(body("\"c\"", "\"EUR\"", items))
                 .post("/orders").then().statusCode(413).contentType("application/problem+json")
-                .body("type", equalTo("urn:problem-type:sandbox:payload-too-large"));
+                .body("type", equalTo("urn:problem-type:sandbox:body-too-large"));
     }
 
     @Test
@@ -90,7 +92,7 @@ class OrderValidationTest {
     @Test
     void badQueriesAre400s() {
         given().get("/orders/not-a-uuid").then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("id"));
-        given().get("/orders/" + java.util.UUID.randomUUID()).then().statusCode(404).contentType("application/problem+json");
+        given().get("/orders/" + UUID.randomUUID()).then().statusCode(404).contentType("application/problem+json");
         given().get("/orders?limit=0").then().statusCode(400).body("errors[0].field", equalTo("limit"));
         given().get("/orders?limit=ten").then().statusCode(400).body("errors[0].field", equalTo("limit"));
         given().get("/orders?cursor=bm90LWEtY3Vyc29y").then().statusCode(400).body("errors[0].field", equalTo("cursor"));

@@ -26,9 +26,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.CommittedRecords;
 import dev.sandbox.infra.testing.TestInfrastructure;
 import dev.sandbox.infra.testing.WithInfrastructure;
-import dev.sandbox.orders.testing.CommittedRecords;
 import dev.sandbox.orders.testing.Database;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;

@@ -3,14 +3,18 @@ package dev.sandbox.system;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import dev.sandbox.infra.Component;
 import dev.sandbox.infra.Endpoints;
 import dev.sandbox.infra.cli.ServiceSpec;
 import dev.sandbox.infra.cli.Topology;
+import dev.sandbox.infra.testing.ProjectRoot;
 
 /**
  * The topology as Compose and Kubernetes see it: every server reachable by its component name on
@@ -19,7 +23,7 @@ import dev.sandbox.infra.cli.Topology;
  */
 final class DeploymentTopology {
 
-    static final Path ROOT = Path.of(System.getProperty("sandbox.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT = ProjectRoot.path();
 
     static final Endpoints BY_NAME = Endpoints.of(Map.of(
             Component.REDIS, new Endpoints.Redis("redis", Component.REDIS.defaultPort()),
@@ -43,11 +47,11 @@ final class DeploymentTopology {
      * a reference to the Service in front of all replicas, named once.
      */
     static Map<String, String> clusterEnvironment(ServiceSpec service) {
-        var environment = new java.util.LinkedHashMap<>(service.environment(BY_NAME, service.port(), name -> {
+        var environment = new LinkedHashMap<>(service.environment(BY_NAME, service.port(), name -> {
             var primary = primaryOf(Topology.service(name).orElseThrow());
             return "http://" + primary.name() + ":" + primary.port();
         }));
-        environment.replaceAll((key, value) -> String.join(",", new java.util.LinkedHashSet<>(List.of(value.split(",")))));
+        environment.replaceAll((key, value) -> String.join(",", new LinkedHashSet<>(List.of(value.split(",")))));
         return environment;
     }
 
@@ -67,7 +71,7 @@ final class DeploymentTopology {
      * of it: locally it needs a port of its own, in a cluster a pod of its own.
      */
     static Map<ServiceSpec, Integer> deployments() {
-        var deployments = new java.util.LinkedHashMap<ServiceSpec, Integer>();
+        var deployments = new LinkedHashMap<ServiceSpec, Integer>();
         for (var service : Topology.SERVICES) {
             var primary = deployments.keySet().stream().filter(existing -> sameDeployment(existing, service)).findFirst();
             primary.ifPresentOrElse(p -> deployments.merge(p, 1, Integer::sum), () -> deployments.put(service, 1));
@@ -77,11 +81,11 @@ final class DeploymentTopology {
 
     private static boolean sameDeployment(ServiceSpec a, ServiceSpec b) {
         return a.module().equals(b.module()) && a.needs().equals(b.needs())
-                && java.util.Objects.equals(a.database(), b.database()) && a.environment().equals(b.environment());
+                && Objects.equals(a.database(), b.database()) && a.environment().equals(b.environment());
     }
 
     static List<String> databases() {
-        return Topology.SERVICES.stream().map(ServiceSpec::database).filter(java.util.Objects::nonNull).distinct().toList();
+        return Topology.SERVICES.stream().map(ServiceSpec::database).filter(Objects::nonNull).distinct().toList();
     }
 
     /** Runs a validation tool on the files; returns its output, failing with it if the tool does. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -125,7 +126,7 @@ class KubernetesManifestsTest {
     private static JsonNode resource(String kind, String name) {
         return rendered.stream()
                 .filter(node -> node.path("kind").asText().equals(kind))
-                .filter(node -> node.path("metadata").path("name").asText().matches(java.util.regex.Pattern.quote(name) + "(-[a-z0-9]{10})?"))
+                .filter(node -> node.path("metadata").path("name").asText().matches(Pattern.quote(name) + "(-[a-z0-9]{10})?"))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(kind + " " + name + " is not in deploy/; rendered: " + rendered.stream()
                         .map(node -> node.path("kind").asText() + "/" + node.path("metadata").path("name").asText())

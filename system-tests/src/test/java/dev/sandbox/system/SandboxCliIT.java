@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -27,6 +28,7 @@ import dev.sandbox.infra.cli.ServiceSpec;
 import dev.sandbox.infra.cli.Topology;
 import dev.sandbox.infra.local.Ports;
 import dev.sandbox.infra.local.RunDirectory;
+import dev.sandbox.infra.testing.ProjectRoot;
 
 /**
  * ./sandbox as a newcomer uses it: up, status, up again, a fault, down. The run has a name and
@@ -36,7 +38,7 @@ import dev.sandbox.infra.local.RunDirectory;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SandboxCliIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("sandbox.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT = ProjectRoot.path();
     private static final String RUN = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
     /** Every infrastructure component and every service of the topology. */
     private static final List<String> COMPONENTS = Stream.concat(
@@ -158,10 +160,10 @@ class SandboxCliIT {
     }
 
     /** A JDK older than 21, to put first on PATH, when the machine has one. */
-    private static java.util.Optional<Path> oldJdkBin() throws IOException {
+    private static Optional<Path> oldJdkBin() throws IOException {
         var jvms = Path.of("/usr/lib/jvm");
         if (!Files.isDirectory(jvms)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try (Stream<Path> homes = Files.list(jvms)) {
             return homes.filter(home -> home.getFileName().toString().matches(".*-(8|11|17)(-.*)?"))

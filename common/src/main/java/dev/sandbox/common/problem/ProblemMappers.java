@@ -1,12 +1,17 @@
 package dev.sandbox.common.problem;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -39,7 +44,7 @@ public class ProblemMappers {
     public Response invalid(ConstraintViolationException e, UriInfo uri) {
         var errors = e.getConstraintViolations().stream()
                 .map(violation -> new Problem.FieldError(field(violation), violation.getMessage()))
-                .sorted(java.util.Comparator.comparing(Problem.FieldError::field))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
                 .toList();
         var detail = errors.stream().map(error -> error.field() + ": " + error.message()).collect(Collectors.joining("; "));
         return Problem.of(400, "validation", "Invalid request", detail, errors).withInstance(uri.getPath()).toResponse().build();
@@ -67,7 +72,7 @@ public class ProblemMappers {
         }
         var reason = Response.Status.fromStatusCode(status);
         var title = reason != null ? reason.getReasonPhrase() : "HTTP " + status;
-        var type = title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
+        var type = title.toLowerCase(Locale.ROOT).replace(' ', '-');
         var response = Problem.of(status, type, title, e.getMessage(), List.of()).withInstance(uri.getPath()).toResponse();
         // Keep what the status needs: Allow on 405, WWW-Authenticate on 401, Retry-After on 429/503.
         e.getResponse().getHeaders().forEach((name, values) -> {
@@ -78,7 +83,7 @@ public class ProblemMappers {
         return response.build();
     }
 
-    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    @ServerExceptionMapper(priority = Priorities.USER + 1000)
     public Response internal(Throwable e, UriInfo uri) {
         var problem = Problem.of(500, "internal", "Internal error",
                 "The request failed on our side; quote the trace id when reporting it.", List.of());
@@ -138,7 +143,7 @@ public class ProblemMappers {
         if (type == String.class || type.isEnum()) {
             return "a string";
         }
-        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
             return "an array";
         }
         return "an object";
@@ -146,7 +151,7 @@ public class ProblemMappers {
 
     /** The field a violation is about: the bean path without the method and parameter names. */
     private static String field(ConstraintViolation<?> violation) {
-        var names = new java.util.ArrayList<String>();
+        var names = new ArrayList<String>();
         for (Path.Node node : violation.getPropertyPath()) {
             if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.CONSTRUCTOR) {
                 continue;

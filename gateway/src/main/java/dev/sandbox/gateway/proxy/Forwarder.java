@@ -1,5 +1,6 @@
 package dev.sandbox.gateway.proxy;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +12,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.jboss.logging.Logger;
 
 import dev.sandbox.common.problem.ProblemException;
+import dev.sandbox.common.work.Backoff;
 import dev.sandbox.gateway.auth.UpstreamTokens;
 import dev.sandbox.gateway.observability.Exchange;
-import dev.sandbox.gateway.resilience.Backoff;
 import dev.sandbox.gateway.resilience.ResilienceConfig;
 import dev.sandbox.gateway.resilience.UpstreamGuards;
 import dev.sandbox.gateway.resilience.UpstreamUnavailable;
@@ -24,9 +26,11 @@ import dev.sandbox.gateway.routing.RouteTable;
 import dev.sandbox.gateway.routing.Upstream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -48,7 +52,7 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class Forwarder {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Forwarder.class);
+    private static final Logger LOG = Logger.getLogger(Forwarder.class);
 
     private final RouteTable routes;
     private final UpstreamClients clients;
@@ -224,7 +228,7 @@ public class Forwarder {
     /** The answer for a failure of the forwarding itself. */
     ProblemException problem(Throwable failure) {
         Throwable cause = failure;
-        if (cause instanceof io.smallrye.mutiny.CompositeException composite) {
+        if (cause instanceof CompositeException composite) {
             cause = composite.getCauses().getFirst();
         }
         return switch (cause) {
@@ -238,8 +242,8 @@ public class Forwarder {
                     "Too many requests are in flight to the upstream.", List.of(), Map.of("Retry-After", "1"));
             case TimeoutException timeout -> new ProblemException(504, "upstream-timeout", "Upstream timeout",
                     "The upstream did not answer within the route's timeout.");
-            case java.io.IOException closed -> upstreamFailed();
-            case io.vertx.core.VertxException closed -> upstreamFailed();
+            case IOException closed -> upstreamFailed();
+            case VertxException closed -> upstreamFailed();
             // Anything else is our bug: a 500 with the trace id, the details in the log only.
             default -> {
                 LOG.errorf(cause, "unexpected failure (trace %s)", dev.sandbox.common.problem.Problem.currentTraceId());

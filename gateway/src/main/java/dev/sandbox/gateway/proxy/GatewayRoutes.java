@@ -1,5 +1,7 @@
 package dev.sandbox.gateway.proxy;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -24,7 +26,7 @@ public class GatewayRoutes {
                 ctx.next();
             } else {
                 ProblemWriter.write(ctx, json, Problem.of(400, "invalid-path", "Invalid path",
-                        "Dot segments, encoded slashes and backslashes are not allowed in paths.", java.util.List.of()));
+                        "Dot segments, encoded slashes and backslashes are not allowed in paths.", List.of()));
             }
         });
         for (var route : routes.routes()) {
@@ -32,6 +34,6 @@ public class GatewayRoutes {
             router.route(route.prefix() + "/*").handler(proxy);
         }
         router.route("/api/*").handler(ctx -> ProblemWriter.write(ctx, json, Problem.of(404, "no-route", "No route",
-                "No route serves " + ctx.request().path() + ".", java.util.List.of())));
+                "No route serves " + ctx.request().path() + ".", List.of())));
     }
 }

@@ -1,7 +1,8 @@
 package dev.sandbox.gateway.ratelimit;
 
 import java.util.Arrays;
-import java.util.Locale;
+
+import dev.sandbox.common.config.KebabCase;
 
 /** The four classic limiters, each an atomic Lua script in Redis (see src/main/resources/ratelimit). */
 public enum Algorithm {
@@ -9,7 +10,7 @@ public enum Algorithm {
 
     /** As written in configuration and metrics: {@code sliding-window-counter}. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return KebabCase.of(this);
     }
 
     public static Algorithm of(String id) {

@@ -1,5 +1,7 @@
 package dev.sandbox.gateway.ratelimit;
 
+import dev.sandbox.common.config.KebabCase;
+
 /**
  * A limiter's answer for one request, and what the client is told in the {@code RateLimit-*} and
  * {@code Retry-After} headers.
@@ -14,7 +16,7 @@ public record Decision(Outcome outcome, int limit, long remaining, long resetMil
         ALLOWED, REJECTED, FAIL_OPEN, FAIL_CLOSED, UNLIMITED;
 
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return KebabCase.of(this);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.sandbox.gateway.ratelimit;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -62,7 +64,7 @@ public class RateLimits {
                 .invoke(decision -> {
                     Timer.builder("gateway.ratelimit.latency").tag("algorithm", algorithm.id())
                             .description("Time to a limiter decision in Redis")
-                            .register(metrics).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                            .register(metrics).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     if (degraded.compareAndSet(true, false)) {
                         LOG.info("rate limiter: Redis answers again, limits are enforced");
                     }
@@ -105,7 +107,7 @@ public class RateLimits {
     }
 
     private static String describe(Throwable failure) {
-        return failure instanceof io.smallrye.mutiny.TimeoutException ? "no answer within the timeout"
+        return failure instanceof TimeoutException ? "no answer within the timeout"
                 : failure.getClass().getSimpleName() + ": " + failure.getMessage();
     }
 }

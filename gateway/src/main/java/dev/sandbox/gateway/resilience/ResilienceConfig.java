@@ -2,6 +2,7 @@ package dev.sandbox.gateway.resilience;
 
 import java.time.Duration;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -28,7 +29,7 @@ public interface ResilienceConfig {
 
         /** Request bodies up to this size are kept in memory so an idempotent request can be sent again; larger ones stream and are never retried. */
         @WithDefault("64K")
-        io.quarkus.runtime.configuration.MemorySize bufferLimit();
+        MemorySize bufferLimit();
     }
 
     interface Breaker {

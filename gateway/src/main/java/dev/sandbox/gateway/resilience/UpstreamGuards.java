@@ -1,7 +1,9 @@
 package dev.sandbox.gateway.resilience;
 
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -55,7 +57,7 @@ public class UpstreamGuards {
                 .withDescription("upstream " + upstream.id())
                 .withCircuitBreaker()
                     .name("upstream-" + upstream.id())
-                    .failOn(java.util.List.of(UpstreamUnavailable.class, java.util.concurrent.TimeoutException.class))
+                    .failOn(List.of(UpstreamUnavailable.class, TimeoutException.class))
                     .requestVolumeThreshold(breaker.requestVolume())
                     .failureRatio(breaker.failureRatio())
                     .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)

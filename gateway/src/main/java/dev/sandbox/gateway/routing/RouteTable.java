@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,7 +39,7 @@ public class RouteTable {
         }
         return new Route(name, prefix, stripTrailingSlash(config.upstreamPrefix().orElse(prefix)),
                 config.upstreams().stream().map(Upstream::new).toList(), config.timeout(),
-                config.scopes().orElse(java.util.Set.of()), config.anonymous(), config.algorithm(), config.limits());
+                config.scopes().orElse(Set.of()), config.anonymous(), config.algorithm(), config.limits());
     }
 
     public List<Route> routes() {

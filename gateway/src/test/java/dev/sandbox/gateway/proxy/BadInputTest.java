@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.sandbox.gateway.support.GatewayTestResource;
-import dev.sandbox.gateway.support.RawHttp;
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.RawHttp;
 import dev.sandbox.infra.testing.WithInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -104,7 +105,7 @@ class BadInputTest {
             "Content-Length: 5\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"})
     void conflictingFramingCannotSmuggleARequestPastTheChecks(String framingAndBody) {
         var token = dev.sandbox.gateway.support.TestKeys.token("alice", "test", "pro");
-        var id = java.util.UUID.randomUUID();
+        var id = UUID.randomUUID();
         var answer = RawHttp.exchange("POST /api/test/echo/front-" + id + " HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + token
                 + "\r\n" + framingAndBody + "GET /api/test/echo/smuggled-" + id + " HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n");
         var statuses = RawHttp.statuses(answer);

@@ -5,19 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import dev.sandbox.gateway.support.GatewayTestResource;
-import dev.sandbox.gateway.support.RawHttp;
 import dev.sandbox.gateway.support.TestKeys;
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.RawHttp;
 import dev.sandbox.infra.testing.WithInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +36,7 @@ class WebSocketPassThroughTest {
         var socket = HttpClient.newHttpClient().newWebSocketBuilder()
                 .header("Authorization", "Bearer " + TestKeys.token("alice", "test", "pro"))
                 .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(URI.create("ws://127.0.0.1:" + RawHttp.gatewayPort() + "/api/test/ws"), new WebSocket.Listener() {
+                .buildAsync(URI.create("ws://127.0.0.1:" + RawHttp.testPort() + "/api/test/ws"), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                         messages.add(data.toString());
@@ -65,10 +67,10 @@ class WebSocketPassThroughTest {
     @Test
     void anUpgradeWithoutCredentialsIsRefused() {
         CompletableFuture<WebSocket> attempt = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + RawHttp.gatewayPort() + "/api/test/ws"), new WebSocket.Listener() {
+                .buildAsync(URI.create("ws://127.0.0.1:" + RawHttp.testPort() + "/api/test/ws"), new WebSocket.Listener() {
                 });
-        assertThat(attempt).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                .havingCause().isInstanceOfSatisfying(java.net.http.WebSocketHandshakeException.class,
+        assertThat(attempt).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
                         refused -> assertThat(refused.getResponse().statusCode()).isEqualTo(401));
     }
 }

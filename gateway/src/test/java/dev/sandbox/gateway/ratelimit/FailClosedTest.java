@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import java.util.Map;
 import java.util.UUID;
 
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 import dev.sandbox.gateway.support.GatewayTestResource;
@@ -42,6 +43,6 @@ class FailClosedTest {
                         .header("Retry-After", "1")
                         .body("type", equalTo("urn:problem-type:sandbox:rate-limiter-unavailable")),
                 () -> given().auth().oauth2(token).get(path).then().statusCode(200));
-        org.assertj.core.api.Assertions.assertThat(GatewayTestResource.UPSTREAM.received(path.replace("/api/limited", ""))).hasSize(1);
+        Assertions.assertThat(GatewayTestResource.UPSTREAM.received(path.replace("/api/limited", ""))).hasSize(1);
     }
 }

@@ -3,6 +3,7 @@ package dev.sandbox.gateway.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -186,7 +189,7 @@ class SharedRateLimitIT {
         assertThat(admitted + rejected).as("every answer is 200 or 429: %s, e.g. %s", statuses, unexpected).isEqualTo(REQUESTS);
         assertThat(upstream.received("/echo/" + route + "/")).as("requests that reached the upstream")
                 .filteredOn(request -> !request.uri().endsWith("/warm-up")).hasSize(admitted);
-        var perInstance = new java.util.TreeMap<Integer, Integer>();
+        var perInstance = new TreeMap<Integer, Integer>();
         for (int i = 0; i < INSTANCES; i++) {
             var decisions = decisionsSinceWarmUp(i, route);
             var allowed = decisions.getOrDefault("allowed", 0);
@@ -214,7 +217,7 @@ class SharedRateLimitIT {
     /** An instance's decisions on a route since the warm-up, by outcome. */
     private static Map<String, Integer> decisionsSinceWarmUp(int index, String route) {
         var before = warmUpDecisions.getOrDefault(route + index, Map.of());
-        var since = new java.util.HashMap<String, Integer>();
+        var since = new HashMap<String, Integer>();
         decisionsMetric(gateways.get(index), route).forEach((outcome, n) -> since.put(outcome, n - before.getOrDefault(outcome, 0)));
         return since;
     }
@@ -226,13 +229,13 @@ class SharedRateLimitIT {
                     HttpResponse.BodyHandlers.ofString()).body();
             var matcher = Pattern.compile("gateway_ratelimit_decisions_total\\{[^}]*outcome=\"([a-z-]+)\"[^}]*route=\"" + route
                     + "\"[^}]*} ([0-9.]+)").matcher(metrics);
-            var byOutcome = new java.util.HashMap<String, Integer>();
+            var byOutcome = new HashMap<String, Integer>();
             while (matcher.find()) {
                 byOutcome.put(matcher.group(1), (int) Double.parseDouble(matcher.group(2)));
             }
             return byOutcome;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -6,8 +6,11 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
 
 import org.awaitility.Awaitility;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 import dev.sandbox.gateway.support.GatewayTestResource;
@@ -46,9 +49,9 @@ class CircuitBreakerTest {
 
     @Test
     void aSaturatedUpstreamIsRefusedWith503NotQueuedForever() throws Exception {
-        var statuses = new java.util.concurrent.ConcurrentLinkedQueue<Integer>();
-        var types = new java.util.concurrent.ConcurrentLinkedQueue<String>();
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        var statuses = new ConcurrentLinkedQueue<Integer>();
+        var types = new ConcurrentLinkedQueue<String>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 6; i++) {
                 pool.submit(() -> {
                     var response = given().auth().oauth2(token).get("/api/test/slow/3000");
@@ -77,7 +80,7 @@ class CircuitBreakerTest {
                     .untilAsserted(() -> given().auth().oauth2(token).get("/api/flaky/echo/down")
                             .then().statusCode(503).contentType("application/problem+json")
                             .body("type", equalTo("urn:problem-type:sandbox:circuit-open")));
-            given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString(
+            given().get("/q/metrics").then().body(Matchers.containsString(
                     "gateway_upstream_circuit_state{upstream=\"127.0.0.1:" + flaky.port() + "\"} 2.0"));
         } finally {
             flaky.start();
@@ -88,7 +91,7 @@ class CircuitBreakerTest {
         assertThat(flaky.received()).hasSize(before);
         Awaitility.await("breaker closed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> given().auth().oauth2(token).get("/api/flaky/echo/after").then().statusCode(200));
-        given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString(
+        given().get("/q/metrics").then().body(Matchers.containsString(
                 "gateway_upstream_circuit_state{upstream=\"127.0.0.1:" + flaky.port() + "\"} 0.0"));
     }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.lang.JoseException;
 
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
@@ -41,7 +42,7 @@ public final class TestKeys {
             var ec = JsonWebKey.Factory.newJwk(EC.getPublic());
             ec.setKeyId(EC_KID);
             return new JsonWebKeySet(rsa, ec).toJson();
-        } catch (org.jose4j.lang.JoseException e) {
+        } catch (JoseException e) {
             throw new IllegalStateException(e);
         }
     }

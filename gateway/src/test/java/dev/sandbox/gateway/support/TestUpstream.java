@@ -1,14 +1,17 @@
 package dev.sandbox.gateway.support;
 
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import dev.sandbox.infra.local.Ports;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -116,7 +119,7 @@ public final class TestUpstream implements AutoCloseable {
         });
     }
 
-    private static Map<String, String> lowerCase(io.vertx.core.MultiMap headers) {
+    private static Map<String, String> lowerCase(MultiMap headers) {
         return headers.entries().stream()
                 .collect(Collectors.toMap(entry -> entry.getKey().toLowerCase(), Map.Entry::getValue, (a, b) -> a + "," + b));
     }
@@ -124,12 +127,12 @@ public final class TestUpstream implements AutoCloseable {
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+    private static <T> T await(CompletableFuture<T> future) {
         try {
             return future.get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

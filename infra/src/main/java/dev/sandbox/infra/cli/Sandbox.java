@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -65,7 +66,7 @@ public final class Sandbox {
             needs.addAll(Topology.OBSERVABILITY);
         }
         infrastructure.onProgress(progress).start(needs);
-        selected.stream().map(service -> service.spec().database()).filter(java.util.Objects::nonNull).distinct()
+        selected.stream().map(service -> service.spec().database()).filter(Objects::nonNull).distinct()
                 .forEach(database -> infrastructure.endpoints().postgres().createDatabase(database));
 
         var starting = selected.stream().filter(service -> !service.process().isAlive()).toList();

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.sandbox.infra.Component;
 import dev.sandbox.infra.Endpoints;
@@ -39,8 +40,9 @@ public final class SandboxCli {
     }
 
     int run(List<String> args) {
-        if (args.isEmpty()) {
-            throw new IllegalArgumentException("usage: sandbox up|down|status|kill|restart|pause|resume|logs|env ...");
+        if (args.isEmpty() || args.getFirst().equals("help")) {
+            out.print(Commands.help(root));
+            return args.isEmpty() ? 2 : 0;
         }
         var command = args.getFirst();
         var rest = args.subList(1, args.size());
@@ -54,7 +56,7 @@ public final class SandboxCli {
                 yield 0;
             }
             case "env" -> env(single(command, rest));
-            default -> throw new IllegalArgumentException("unknown command: " + command);
+            default -> throw new IllegalArgumentException("unknown command: " + command + "; ./sandbox help lists them");
         };
     }
 
@@ -152,7 +154,7 @@ public final class SandboxCli {
     private static List<Row> rows(Sandbox sandbox) {
         var rows = new ArrayList<Row>();
         var infrastructure = sandbox.infrastructure();
-        infrastructure.servers().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(entry -> {
+        infrastructure.servers().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
             var server = entry.getValue();
             var process = server.process();
             var pid = process.pid().orElse(null);

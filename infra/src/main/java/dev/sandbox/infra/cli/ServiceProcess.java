@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.sandbox.infra.local.ManagedProcess;
 import dev.sandbox.infra.local.Ports;
@@ -93,7 +94,7 @@ public final class ServiceProcess {
         }
         Ports.loadOrAllocate(portsFile(), host,
                 fixedPort ? Map.of("http", spec.port()) : Map.of(),
-                fixedPort ? java.util.Set.of() : java.util.Set.of("http"));
+                fixedPort ? Set.of() : Set.of("http"));
     }
 
     public static Path jar(Path root, ServiceSpec spec) {

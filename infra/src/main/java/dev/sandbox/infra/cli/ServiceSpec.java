@@ -1,5 +1,6 @@
 package dev.sandbox.infra.cli;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +26,7 @@ public record ServiceSpec(String name, String module, int port, Set<Component> n
     public ServiceSpec {
         needs = needs.isEmpty() ? EnumSet.noneOf(Component.class) : EnumSet.copyOf(needs);
         // In the order given: the environment is written out (deploy/), and should read the same each time.
-        environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     }
 
     public static ServiceSpec of(String name, String module, int port, Set<Component> needs) {

@@ -9,6 +9,7 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.kafka.KafkaContainer;
 
+import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
@@ -135,7 +136,7 @@ public final class ContainerInfrastructure implements Infrastructure {
         return container.getContainerId();
     }
 
-    private static com.github.dockerjava.api.DockerClient docker() {
+    private static DockerClient docker() {
         return DockerClientFactory.instance().client();
     }
 }

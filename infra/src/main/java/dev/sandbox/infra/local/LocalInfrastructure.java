@@ -1,5 +1,7 @@
 package dev.sandbox.infra.local;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -24,7 +26,7 @@ public final class LocalInfrastructure implements Infrastructure {
         this.run = run;
         // Components started earlier in this run (by this JVM or another) are known by their directories.
         for (var component : Component.values()) {
-            if (java.nio.file.Files.exists(dir(component).resolve("ports.properties"))) {
+            if (Files.exists(dir(component).resolve("ports.properties"))) {
                 server(component);
             }
         }
@@ -126,7 +128,7 @@ public final class LocalInfrastructure implements Infrastructure {
         Parallel.forEach(servers().values(), LocalServer::stop);
     }
 
-    private java.nio.file.Path dir(Component component) {
+    private Path dir(Component component) {
         return run.path().resolve(component.id());
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import dev.sandbox.infra.Component;
 import dev.sandbox.infra.Endpoints;
@@ -34,7 +35,7 @@ public abstract sealed class LocalServer permits RedisServer, PostgresServer, Ra
             throw new UncheckedIOException(e);
         }
         var fixed = fixedClientPort ? Map.of("client", component.defaultPort()) : Map.<String, Integer>of();
-        var free = new java.util.TreeSet<>(otherPorts);
+        var free = new TreeSet<>(otherPorts);
         if (!fixedClientPort) {
             free.add("client");
         }

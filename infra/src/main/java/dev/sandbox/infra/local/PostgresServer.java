@@ -3,6 +3,7 @@ package dev.sandbox.infra.local;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ final class PostgresServer extends LocalServer {
         if (Os.isRoot()) {
             var lookup = data.getFileSystem().getUserPrincipalLookupService();
             Files.setOwner(data, lookup.lookupPrincipalByName(OS_USER));
-            Files.getFileAttributeView(data, java.nio.file.attribute.PosixFileAttributeView.class)
+            Files.getFileAttributeView(data, PosixFileAttributeView.class)
                     .setGroup(lookup.lookupPrincipalByGroupName(OS_USER));
         }
         Os.run(asServerUser(List.of(Os.postgresBin().resolve("initdb").toString(),

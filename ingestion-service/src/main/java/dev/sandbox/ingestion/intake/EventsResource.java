@@ -24,7 +24,6 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.sandbox.common.problem.Problem;
 import dev.sandbox.common.problem.ProblemException;
-import dev.sandbox.ingestion.IngestionConfig;
 import dev.sandbox.ingestion.parse.BodyFormat;
 
 /**
@@ -40,11 +39,9 @@ public class EventsResource {
     public static final String CSV = "text/csv";
 
     private final Intake intake;
-    private final boolean takesUploads;
 
-    EventsResource(Intake intake, IngestionConfig config) {
+    EventsResource(Intake intake) {
         this.intake = intake;
-        this.takesUploads = config.role().takesUploads();
     }
 
     @POST
@@ -68,9 +65,6 @@ public class EventsResource {
             @Parameter(description = "Accept all records or none (a Kafka transaction per upload)")
             @QueryParam("strict") @DefaultValue("false") boolean strict,
             InputStream body) {
-        if (!takesUploads) {
-            throw new ProblemException(404, "not-found", "Not Found", "this instance runs the sink only (ingestion.role=sink)");
-        }
         var format = BodyFormat.of(contentType).orElseThrow();
         requireUtf8(contentType);
         if (contentLength != null && contentLength > intake.maxBodyBytes()) {

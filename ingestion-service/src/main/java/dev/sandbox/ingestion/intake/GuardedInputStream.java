@@ -3,6 +3,7 @@ package dev.sandbox.ingestion.intake;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 
 /**
  * The request body, counted as it is read: past {@code maxBytes} reading stops (a chunked body has
@@ -22,7 +23,7 @@ final class GuardedInputStream extends FilterInputStream {
     private long waitedNanos;
 
     /** {@code stall} is the server's read timeout: a read that fails after waiting that long was a stalled client. */
-    GuardedInputStream(InputStream in, long maxBytes, long minBytesPerSecond, java.time.Duration stall) {
+    GuardedInputStream(InputStream in, long maxBytes, long minBytesPerSecond, Duration stall) {
         super(in);
         this.maxBytes = maxBytes;
         this.minBytesPerSecond = minBytesPerSecond;

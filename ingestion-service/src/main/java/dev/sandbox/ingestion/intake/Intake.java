@@ -16,7 +16,9 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
 
+import dev.sandbox.common.kafka.MessagingSpans;
 import dev.sandbox.common.problem.Problem;
 import dev.sandbox.common.problem.ProblemException;
 import dev.sandbox.ingestion.IngestionConfig;
@@ -25,9 +27,8 @@ import dev.sandbox.ingestion.event.RecordError;
 import dev.sandbox.ingestion.parse.BodyFormat;
 import dev.sandbox.ingestion.parse.ParsedRecord;
 import dev.sandbox.ingestion.parse.UnreadableBodyException;
-import dev.sandbox.ingestion.publish.EventPublisher;
 import dev.sandbox.ingestion.publish.EventPublisher.BrokerUnavailableException;
-import dev.sandbox.ingestion.tracing.RecordTracing;
+import dev.sandbox.ingestion.publish.EventPublisher;
 
 /**
  * One upload, from body to answer: records are read one at a time, checked, and sent to Kafka as
@@ -42,7 +43,7 @@ public class Intake {
     private static final Logger LOG = Logger.getLogger(Intake.class);
 
     private final EventPublisher publisher;
-    private final RecordTracing tracing;
+    private final MessagingSpans tracing;
     private final IngestionConfig.AckMode ackMode;
     private final IngestionConfig.Intake config;
     private final long maxBodyBytes;
@@ -53,7 +54,7 @@ public class Intake {
     private final Counter rejected;
     private final Counter lost;
 
-    Intake(EventPublisher publisher, RecordTracing tracing, IngestionConfig config, MeterRegistry registry,
+    Intake(EventPublisher publisher, MessagingSpans tracing, IngestionConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.http.read-timeout") Duration readTimeout) {
         this.publisher = publisher;
         this.tracing = tracing;
@@ -112,7 +113,7 @@ public class Intake {
         }
 
         IntakeResult run() throws InterruptedException {
-            var span = tracing.startPublish(publisher.topic());
+            var span = tracing.publish(publisher.topic(), Context.current());
             try (var scope = span.makeCurrent(); var batch = strict ? publisher.transaction() : publisher.batch()) {
                 var headers = tracing.headers(span);
                 var reader = format.reader(body, (int) config.maxRecordSize().asLongValue());

@@ -1,11 +1,13 @@
 package dev.sandbox.ingestion.publish;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -20,9 +22,9 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.smallrye.common.annotation.Identifier;
 
+import dev.sandbox.common.kafka.KafkaClients;
+import dev.sandbox.common.kafka.KafkaTopics;
 import dev.sandbox.ingestion.IngestionConfig;
 import dev.sandbox.ingestion.event.Event;
 import dev.sandbox.ingestion.event.EventCodec;
@@ -43,9 +45,10 @@ public class EventPublisher {
     /** Strict uploads running at once: each holds a transactional producer. */
     private static final int TRANSACTIONAL_PRODUCERS = 4;
 
+    private final KafkaClients clients;
+    private final KafkaTopics topics;
     private final Map<String, Object> producerConfig;
     private final KafkaProducer<String, byte[]> producer;
-    private final KafkaClientMetrics producerMetrics;
     private final BlockingQueue<KafkaProducer<String, byte[]>> idleTransactional = new ArrayBlockingQueue<>(TRANSACTIONAL_PRODUCERS);
     private final Semaphore transactionalSlots = new Semaphore(TRANSACTIONAL_PRODUCERS);
     private final String transactionalIdPrefix = "ingestion-strict-" + UUID.randomUUID() + "-";
@@ -55,20 +58,21 @@ public class EventPublisher {
     private final long maxWaitMillis;
     private final String topic;
 
-    EventPublisher(IngestionConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry) {
+    EventPublisher(IngestionConfig config, KafkaClients clients, KafkaPolicy policy, KafkaTopics topics, MeterRegistry registry) {
+        this.clients = clients;
+        this.topics = topics;
         this.topic = config.topics().events();
         this.maxInFlight = config.intake().maxInFlight();
         this.inFlight = new Semaphore(maxInFlight);
         this.maxWaitMillis = config.intake().maxWaitForBroker().toMillis();
-        this.producerConfig = KafkaClients.producerConfig(kafka, config.producer(), "ingestion-intake");
-        this.producer = new KafkaProducer<>(producerConfig);
-        this.producerMetrics = new KafkaClientMetrics(producer);
-        producerMetrics.bindTo(registry);
+        this.producerConfig = policy.producerConfig("ingestion-intake");
+        this.producer = clients.producer(producerConfig);
         registry.gauge("ingestion.intake.in.flight", inFlight, permits -> maxInFlight - permits.availablePermits());
     }
 
     /** A batch of sends for one upload, on the shared producer: each record stands on its own. */
-    public Batch batch() {
+    public Batch batch() throws InterruptedException {
+        ensureTopics();
         return new Batch(producer, false);
     }
 
@@ -78,6 +82,7 @@ public class EventPublisher {
      * on the partitions it wrote to until it ends: strict uploads should be short.
      */
     public Batch transaction() throws InterruptedException {
+        ensureTopics();
         if (!transactionalSlots.tryAcquire(maxWaitMillis, TimeUnit.MILLISECONDS)) {
             throw new BrokerUnavailableException(TRANSACTIONAL_PRODUCERS + " strict uploads are running; none ended within "
                     + maxWaitMillis + " ms");
@@ -95,12 +100,21 @@ public class EventPublisher {
         }
     }
 
+    /** The topics exist before the first record is sent: an auto-created one would have one partition. */
+    private void ensureTopics() throws InterruptedException {
+        try {
+            topics.ensureCreated();
+        } catch (ExecutionException e) {
+            throw new BrokerUnavailableException("cannot create the topics: " + e.getCause().getMessage());
+        }
+    }
+
     private synchronized KafkaProducer<String, byte[]> newTransactionalProducer() {
-        var config = new java.util.HashMap<>(producerConfig);
+        var config = new HashMap<>(producerConfig);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "ingestion-strict-" + transactionalCreated);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalIdPrefix + transactionalCreated++);
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofMinutes(5).toMillis());
-        var transactional = new KafkaProducer<String, byte[]>(config);
+        KafkaProducer<String, byte[]> transactional = clients.producer(config);
         transactional.initTransactions();
         return transactional;
     }
@@ -187,7 +201,6 @@ public class EventPublisher {
     @PreDestroy
     void close() {
         producer.close(Duration.ofSeconds(10));
-        producerMetrics.close();
         idleTransactional.forEach(transactional -> transactional.close(Duration.ofSeconds(5)));
     }
 

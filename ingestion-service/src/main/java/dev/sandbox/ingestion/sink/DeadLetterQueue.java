@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -18,10 +17,10 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-import io.smallrye.common.annotation.Identifier;
-
+import dev.sandbox.common.kafka.KafkaClients;
+import dev.sandbox.common.kafka.KafkaTopics;
 import dev.sandbox.ingestion.IngestionConfig;
-import dev.sandbox.ingestion.publish.KafkaClients;
+import dev.sandbox.ingestion.publish.KafkaPolicy;
 
 /**
  * The dead-letter topic: records the sink cannot store go there as they were (key, value, headers),
@@ -37,12 +36,16 @@ public class DeadLetterQueue {
     public static final String ORIGIN = "dlq.origin";
 
     private final IngestionConfig config;
-    private final Map<String, Object> kafka;
+    private final KafkaClients clients;
+    private final KafkaPolicy policy;
+    private final KafkaTopics topics;
     private KafkaProducer<String, byte[]> producer;
 
-    DeadLetterQueue(IngestionConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+    DeadLetterQueue(IngestionConfig config, KafkaClients clients, KafkaPolicy policy, KafkaTopics topics) {
         this.config = config;
-        this.kafka = kafka;
+        this.clients = clients;
+        this.policy = policy;
+        this.topics = topics;
     }
 
     /** Sends every dead letter and waits for Kafka to have them all. */
@@ -50,6 +53,7 @@ public class DeadLetterQueue {
         if (deadLetters.isEmpty()) {
             return;
         }
+        topics.ensureCreated();
         var sent = new ArrayList<Future<RecordMetadata>>();
         for (var letter : deadLetters) {
             var original = letter.record();
@@ -67,7 +71,7 @@ public class DeadLetterQueue {
 
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(KafkaClients.producerConfig(kafka, config.producer(), "ingestion-sink-dlq"));
+            producer = clients.producer(policy.producerConfig("ingestion-sink-dlq"));
         }
         return producer;
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,17 +20,19 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Identifier;
 
+import dev.sandbox.common.chaos.CrashPoints;
+import dev.sandbox.common.kafka.KafkaClients;
+import dev.sandbox.common.kafka.KafkaTopics;
+import dev.sandbox.common.kafka.MessagingSpans;
+import dev.sandbox.common.work.BackgroundLoop;
+import dev.sandbox.common.work.BackgroundLoops;
+import dev.sandbox.common.work.Backoff;
 import dev.sandbox.ingestion.IngestionConfig;
 import dev.sandbox.ingestion.event.EventCodec;
-import dev.sandbox.ingestion.tracing.RecordTracing;
 
 /**
  * The sink: reads the events topic and writes it to PostgreSQL, a polled batch per transaction,
@@ -39,107 +42,106 @@ import dev.sandbox.ingestion.tracing.RecordTracing;
  * {@code max-attempts} times, goes to the dead-letter topic; a database that is down is waited for,
  * and nothing moves past it.
  *
- * <p>The plain Kafka consumer, in a thread of its own, rather than a SmallRye {@code @Incoming}
+ * <p>The plain Kafka consumer, as a worker of common's {@link BackgroundLoop} (its own thread, a
+ * growing pause after a failed step, a clean stop), rather than a SmallRye {@code @Incoming}
  * method: the loop is the lesson here (poll, write, commit; on shutdown stop polling, finish the
- * batch, commit, close), and the client states it in a few lines.
+ * batch, commit, close), and the client states it in a few lines. An unexpected error closes the
+ * consumer and the next step starts over from the committed offsets.
  */
 @ApplicationScoped
-public class SinkConsumer {
+public class SinkConsumer implements BackgroundLoop.Worker {
 
     private static final Logger LOG = Logger.getLogger(SinkConsumer.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final IngestionConfig config;
-    private final Map<String, Object> kafka;
+    private final KafkaClients clients;
+    private final KafkaTopics topics;
     private final EventStore store;
     private final DeadLetterQueue deadLetters;
-    private final RecordTracing tracing;
+    private final MessagingSpans tracing;
     private final SinkMetrics metrics;
-    private volatile boolean running;
-    private volatile Throwable failure;
-    private Thread thread;
+    private final CrashPoints crashPoints;
+    private final Backoff backoff;
+    private volatile BackgroundLoop loop;
+    private KafkaConsumer<String, byte[]> consumer;
     private int batchesWritten;
 
-    SinkConsumer(IngestionConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka, EventStore store,
-            DeadLetterQueue deadLetters, RecordTracing tracing, SinkMetrics metrics) {
+    SinkConsumer(IngestionConfig config, KafkaClients clients, KafkaTopics topics, EventStore store,
+            DeadLetterQueue deadLetters, MessagingSpans tracing, SinkMetrics metrics, CrashPoints crashPoints) {
+        this.crashPoints = crashPoints;
         this.config = config;
-        this.kafka = kafka;
+        this.clients = clients;
+        this.topics = topics;
         this.store = store;
         this.deadLetters = deadLetters;
         this.tracing = tracing;
         this.metrics = metrics;
+        // The first retry waits retry-backoff, each next one twice as long, up to 5 s.
+        this.backoff = new Backoff(config.sink().retryBackoff(), MAX_BACKOFF);
     }
 
-    void start(@Observes StartupEvent startup) {
-        if (!config.role().runsSink()) {
+    void start(@Observes StartupEvent startup, BackgroundLoops loops) {
+        if (config.role().runsSink()) {
+            loop = loops.start("ingestion-sink", this);
+        }
+    }
+
+    /** Null while the sink runs (or is not meant to); what failed its last step otherwise (it starts over). */
+    public Throwable failure() {
+        return loop == null ? null : loop.lastFailure();
+    }
+
+    /**
+     * One polled batch: write it, then commit its offsets. Stopping (common's {@link BackgroundLoops},
+     * at shutdown) lets it finish: the batch in hand is committed, then the consumer closes.
+     */
+    @Override
+    public void step() throws Exception {
+        if (consumer == null) {
+            topics.ensureCreated();
+            consumer = clients.consumer(consumerConfig());
+            consumer.subscribe(List.of(config.topics().events()));
+        }
+        var records = consumer.poll(POLL);
+        metrics.lag(lag(consumer));
+        if (records.isEmpty()) {
             return;
         }
-        running = true;
-        thread = Thread.ofPlatform().name("ingestion-sink").start(this::run);
-    }
-
-    /** Stop polling, finish the batch in hand, commit, close. */
-    void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
-        running = false;
-        if (thread != null) {
-            thread.join(Duration.ofSeconds(30));
+        var started = System.nanoTime();
+        var written = process(records);
+        if (written == null) {
+            return; // stopping while the database is away: the batch is redelivered later
         }
+        if (++batchesWritten == config.sink().haltAfterBatches()) {
+            LOG.warnf("crash point: halting after batch %d, before committing its offsets", batchesWritten);
+            crashPoints.halt("after-db-commit-before-offset-commit");
+        }
+        commit(consumer, records);
+        metrics.committed(records, written, started);
     }
 
-    /** Null while the sink runs (or is not meant to); what stopped it otherwise. */
-    public Throwable failure() {
-        return failure;
-    }
-
-    private void run() {
-        var topic = config.topics().events();
-        try (var consumer = new KafkaConsumer<String, byte[]>(consumerConfig());
-             var consumerMetrics = new KafkaClientMetrics(consumer)) {
-            consumerMetrics.bindTo(metrics.registry());
-            consumer.subscribe(List.of(topic));
-            while (running) {
-                var records = consumer.poll(POLL);
-                metrics.lag(lag(consumer));
-                if (records.isEmpty()) {
-                    continue;
-                }
-                var started = System.nanoTime();
-                var written = process(records);
-                if (written == null) {
-                    break; // stopping while the database is away: the batch is redelivered later
-                }
-                if (++batchesWritten == config.sink().haltAfterBatches()) {
-                    LOG.warnf("crash point: halting after batch %d, before committing its offsets", batchesWritten);
-                    Runtime.getRuntime().halt(137);
-                }
-                commit(consumer, records);
-                metrics.committed(records, written, started);
-            }
-            LOG.info("sink stopped: last batch committed, consumer closing");
-        } catch (Throwable e) {
-            failure = e;
-            LOG.error("sink stopped by an unexpected error", e);
+    /** Closes the consumer: after a failed step (the next one starts from the committed offsets), or at stop. */
+    @Override
+    public void close() {
+        if (consumer != null) {
+            consumer.close();
+            consumer = null;
+            LOG.info("sink consumer closed");
         }
     }
 
     private Map<String, Object> consumerConfig() {
-        var consumer = new HashMap<>(kafka);
-        consumer.put(ConsumerConfig.GROUP_ID_CONFIG, config.sink().groupId());
-        consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, "ingestion-sink");
-        consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // Strict uploads are Kafka transactions: what they abort is never read.
-        consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // read_committed (common's default): strict uploads are Kafka transactions, and what they abort is never read.
+        var consumer = clients.consumerConfig(config.sink().groupId(), "ingestion-sink", ByteArrayDeserializer.class);
         consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.sink().maxBatch());
-        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return consumer;
     }
 
     /** Writes one polled batch; null if the sink is stopping before it could. */
     private EventStore.Written process(ConsumerRecords<String, byte[]> records) {
-        var span = tracing.startProcess(config.topics().events(), records, records.count());
+        var span = tracing.processBatch(config.topics().events(), records, records.count());
         try (var scope = span.makeCurrent()) {
             var batch = new ArrayList<Incoming>(records.count());
             for (var record : records) {
@@ -179,7 +181,6 @@ public class SinkConsumer {
         int deadLettered = 0;
         for (var record : batch) {
             var written = (EventStore.Written) null;
-            var backoff = config.sink().retryBackoff();
             for (var attempt = 1; written == null; attempt++) {
                 try {
                     written = retryingOutages(() -> store.write(List.of(record)));
@@ -189,8 +190,7 @@ public class SinkConsumer {
                         sendDeadLetters(List.of(letter));
                         written = writeDeadLetter(letter);
                     } else {
-                        pause(backoff);
-                        backoff = backoff.multipliedBy(2);
+                        pause(backoff.ceiling(attempt));
                     }
                 }
             }
@@ -214,19 +214,17 @@ public class SinkConsumer {
         if (letters.isEmpty()) {
             return;
         }
-        var backoff = config.sink().retryBackoff();
-        while (true) {
+        for (var attempt = 1; ; attempt++) {
             try {
                 deadLetters.send(letters);
                 return;
             } catch (ExecutionException | KafkaException e) {
-                LOG.warnf("cannot reach the dead-letter topic (%s); retrying in %d ms", e.getMessage(), backoff.toMillis());
+                LOG.warnf("cannot reach the dead-letter topic (%s); retrying in %d ms", e.getMessage(), backoff.ceiling(attempt).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new Stopping();
             }
-            pause(backoff);
-            backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+            pause(backoff.ceiling(attempt));
         }
     }
 
@@ -236,32 +234,20 @@ public class SinkConsumer {
 
     /** Runs {@code write} until the database answers: an outage is waited out, never dead-lettered. */
     private EventStore.Written retryingOutages(Write write) throws EventStore.RefusedException, Stopping {
-        var backoff = config.sink().retryBackoff();
-        while (true) {
+        for (var attempt = 1; ; attempt++) {
             try {
                 return write.run();
             } catch (SQLException e) {
-                LOG.warnf("database unavailable (%s); retrying in %d ms", e.getMessage(), backoff.toMillis());
+                LOG.warnf("database unavailable (%s); retrying in %d ms", e.getMessage(), backoff.ceiling(attempt).toMillis());
             }
-            pause(backoff);
-            backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+            pause(backoff.ceiling(attempt));
         }
     }
 
-    private void pause(Duration duration) throws Stopping {
-        if (!running) {
+    private static void pause(Duration duration) throws Stopping {
+        if (!BackgroundLoop.pauseUnlessStopping(duration)) {
             throw new Stopping();
         }
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Stopping();
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static void commit(KafkaConsumer<String, byte[]> consumer, ConsumerRecords<String, byte[]> records) {
@@ -272,7 +258,7 @@ public class SinkConsumer {
         }
         try {
             consumer.commitSync(offsets);
-        } catch (RebalanceInProgressException | org.apache.kafka.clients.consumer.CommitFailedException e) {
+        } catch (RebalanceInProgressException | CommitFailedException e) {
             // The partitions moved on meanwhile: their new owner reads this batch again, and the
             // database already has it (below the partitions' progress, so not counted twice).
             LOG.warnf("offsets not committed (%s); the batch will be redelivered and skipped", e.getMessage());

@@ -6,7 +6,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
-/** Down once the sink's loop died of an unexpected error: a restart is the cure, not waiting. */
+/**
+ * Down while the sink's steps fail with an unexpected error (its loop closes the consumer and
+ * starts over, with a growing pause): if starting over does not cure it, a restart is next.
+ */
 @Liveness
 @ApplicationScoped
 public class SinkLivenessCheck implements HealthCheck {

@@ -52,10 +52,6 @@ public class SinkMetrics {
         return registry.counter("ingestion.sink.records", "outcome", outcome);
     }
 
-    MeterRegistry registry() {
-        return registry;
-    }
-
     void lag(long records) {
         lag.set(records);
     }

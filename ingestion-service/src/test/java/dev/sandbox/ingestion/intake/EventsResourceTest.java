@@ -15,8 +15,12 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 
+import org.awaitility.Awaitility;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -27,6 +31,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.sandbox.common.problem.Problem;
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.RawHttp;
 import dev.sandbox.infra.testing.WithInfrastructure;
 
 /**
@@ -91,7 +96,7 @@ class EventsResourceTest {
 
         post("text/csv", body).statusCode(202)
                 .body("accepted", equalTo(2)).body("rejected", equalTo(4))
-                .body("errors.row", org.hamcrest.Matchers.contains(4, 5, 6, 7))
+                .body("errors.row", Matchers.contains(4, 5, 6, 7))
                 .body("errors[0].field", equalTo("id"))
                 .body("errors[1].field", equalTo("ts"))
                 .body("errors[2].reason", equalTo("has 3 fields, the header has 5 (row starts on line 7)"))
@@ -127,7 +132,7 @@ class EventsResourceTest {
 
         post(NDJSON, body).statusCode(202).body("accepted", equalTo(50));
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+        Awaitility.await().atMost(Duration.ofSeconds(60))
                 .until(() -> summary("duplicatesDropped") == duplicatesBefore + 50);
         assertThat(summary("stored")).isEqualTo(storedBefore + 50);
         given().get("/stats?type=resend").then().body("count.sum()", equalTo(50));
@@ -164,11 +169,11 @@ class EventsResourceTest {
     void aBodyOverTheLimitIs413WhetherItSaysSoOrNot() throws Exception {
         // Refused from its Content-Length, before a byte of it is read.
         var answer = RawHttp.exchange("POST /events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-ndjson\r\n"
-                + "Content-Length: 20000000\r\n\r\n", java.time.Duration.ofSeconds(10));
+                + "Content-Length: 20000000\r\n\r\n", Duration.ofSeconds(10));
         assertThat(answer).startsWith("HTTP/1.1 413").contains(Problem.MEDIA_TYPE);
 
         var big = new byte[17 * 1024 * 1024];
-        java.util.Arrays.fill(big, (byte) '\n');
+        Arrays.fill(big, (byte) '\n');
 
         // Chunked: no Content-Length to refuse up front; the good records before the limit are kept.
         var records = ndjson("chunked", "big", 10).getBytes(StandardCharsets.UTF_8);
@@ -224,12 +229,12 @@ class EventsResourceTest {
             // fails and Quarkus closes the connection: no thread, no upload slot is held by it any
             // longer. The 408 the service writes then races that close: either outcome, never another.
             var began = System.nanoTime();
-            var answer = RawHttp.read(socket, java.time.Duration.ofSeconds(30));
+            var answer = RawHttp.read(socket, Duration.ofSeconds(30));
             assertThat(answer).satisfiesAnyOf(
                     dropped -> assertThat(dropped).isEmpty(),
                     told -> assertThat(told).startsWith("HTTP/1.1 408").contains("body-too-slow")
                             .contains("the 3 records before it were accepted"));
-            assertThat(java.time.Duration.ofNanos(System.nanoTime() - began)).isLessThan(java.time.Duration.ofSeconds(20));
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(20));
         }
         accepted(3);
     }
@@ -247,7 +252,7 @@ class EventsResourceTest {
                 out.write(' ');
                 out.flush();
             }
-            var answer = RawHttp.read(socket, java.time.Duration.ofSeconds(30));
+            var answer = RawHttp.read(socket, Duration.ofSeconds(30));
             assertThat(answer).startsWith("HTTP/1.1 408").contains("too slowly").contains("the 2 records before it were accepted");
         }
         accepted(2);
@@ -265,7 +270,7 @@ class EventsResourceTest {
         } finally {
             infra.restart(Component.KAFKA);
         }
-        org.awaitility.Awaitility.await("accepted after the restart").atMost(java.time.Duration.ofSeconds(60))
+        Awaitility.await("accepted after the restart").atMost(Duration.ofSeconds(60))
                 .until(() -> post(NDJSON, body).extract().statusCode() == 202);
         accepted(100);
     }

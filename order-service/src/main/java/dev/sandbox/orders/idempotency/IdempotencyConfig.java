@@ -2,10 +2,9 @@ package dev.sandbox.orders.idempotency;
 
 import java.time.Duration;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-@ConfigMapping(prefix = "orders.idempotency")
+/** {@code orders.idempotency.*}, a group of {@code OrdersConfig}. */
 public interface IdempotencyConfig {
 
     /** How long a completed response is kept for replay. */

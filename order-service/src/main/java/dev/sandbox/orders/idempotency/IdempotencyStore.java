@@ -1,6 +1,8 @@
 package dev.sandbox.orders.idempotency;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -10,6 +12,7 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import dev.sandbox.common.problem.ProblemException;
+import dev.sandbox.orders.OrdersConfig;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.redis.datasource.value.ValueCommands;
@@ -35,9 +38,9 @@ public class IdempotencyStore {
     private final Instance<RedisDataSource> redis;
     private final String prefix;
 
-    IdempotencyStore(Instance<RedisDataSource> redis, IdempotencyConfig config) {
+    IdempotencyStore(Instance<RedisDataSource> redis, OrdersConfig orders) {
         this.redis = redis;
-        this.prefix = config.keyPrefix();
+        this.prefix = orders.idempotency().keyPrefix();
     }
 
     private ValueCommands<String, IdempotencyRecord> records() {
@@ -86,7 +89,7 @@ public class IdempotencyStore {
             LOG.warnf("Redis command failed: %s", e);
             throw new ProblemException(503, "idempotency-store-unavailable", "Service unavailable",
                     "The idempotency store cannot be reached, so the request was not executed; retry later.",
-                    java.util.List.of(), java.util.Map.of("Retry-After", "2"));
+                    List.of(), Map.of("Retry-After", "2"));
         }
     }
 }

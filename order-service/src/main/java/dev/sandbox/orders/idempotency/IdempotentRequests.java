@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sandbox.common.problem.Problem;
 import dev.sandbox.common.problem.ProblemException;
+import dev.sandbox.orders.OrdersConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -57,9 +58,9 @@ public class IdempotentRequests {
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
 
-    IdempotentRequests(IdempotencyStore store, IdempotencyConfig config, ObjectMapper mapper, MeterRegistry registry) {
+    IdempotentRequests(IdempotencyStore store, OrdersConfig orders, ObjectMapper mapper, MeterRegistry registry) {
         this.store = store;
-        this.config = config;
+        this.config = orders.idempotency();
         this.mapper = mapper;
         this.registry = registry;
     }

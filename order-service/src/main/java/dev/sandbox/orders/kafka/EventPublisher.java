@@ -1,5 +1,6 @@
 package dev.sandbox.orders.kafka;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -10,23 +11,26 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 
+import dev.sandbox.common.kafka.KafkaClients;
+import dev.sandbox.common.kafka.KafkaTopics;
+import dev.sandbox.common.kafka.MessagingSpans;
+
 /**
  * Publishes events outside any Kafka transaction, with an idempotent producer (see
- * {@link KafkaClients#producerConfig}): what the outbox relay and the dual-write design use.
+ * {@link KafkaPolicy#producerConfig}): what the outbox relay and the dual-write design use.
  */
 @ApplicationScoped
 public class EventPublisher {
 
     private final KafkaProducer<String, String> producer;
-    private final Topics topics;
-    private final MessageTracing tracing;
+    private final KafkaTopics topics;
+    private final MessagingSpans tracing;
 
-    EventPublisher(KafkaClients clients, Topics topics, MessageTracing tracing) {
-        this.producer = new KafkaProducer<>(clients.producerConfig("order-events"));
+    EventPublisher(KafkaClients clients, KafkaPolicy policy, KafkaTopics topics, MessagingSpans tracing) {
+        this.producer = clients.producer(policy.producerConfig("order-events"));
         this.topics = topics;
         this.tracing = tracing;
     }
@@ -35,7 +39,7 @@ public class EventPublisher {
     public CompletableFuture<RecordMetadata> publish(String topic, String key, String payload, Context parent)
             throws InterruptedException, ExecutionException {
         topics.ensureCreated();
-        var span = tracing.start(topic, "publish", SpanKind.PRODUCER, parent);
+        var span = tracing.publish(topic, parent);
         var record = new ProducerRecord<>(topic, key, payload);
         tracing.inject(span, record.headers());
         var acknowledged = new CompletableFuture<RecordMetadata>();
@@ -61,6 +65,6 @@ public class EventPublisher {
 
     @PreDestroy
     void close() {
-        producer.close(java.time.Duration.ofSeconds(5));
+        producer.close(Duration.ofSeconds(5));
     }
 }

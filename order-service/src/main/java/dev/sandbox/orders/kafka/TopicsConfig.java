@@ -1,9 +1,8 @@
 package dev.sandbox.orders.kafka;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-@ConfigMapping(prefix = "orders.topics")
+/** {@code orders.topics.*}, a group of {@code OrdersConfig}. */
 public interface TopicsConfig {
 
     @WithDefault("orders.v1")

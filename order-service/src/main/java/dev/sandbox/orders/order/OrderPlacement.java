@@ -1,20 +1,22 @@
 package dev.sandbox.orders.order;
 
+import java.sql.SQLException;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.sandbox.common.chaos.CrashPoints;
+import dev.sandbox.common.config.KebabCase;
+import dev.sandbox.common.kafka.MessagingSpans;
 import dev.sandbox.orders.OrdersConfig;
-import dev.sandbox.orders.chaos.CrashPoint;
-import dev.sandbox.orders.chaos.CrashPoints;
+import dev.sandbox.orders.chaos.CrashConfig;
 import dev.sandbox.orders.events.EventJson;
 import dev.sandbox.orders.events.OrderPlaced;
 import dev.sandbox.orders.idempotency.IdempotentRequests;
 import dev.sandbox.orders.kafka.EventPublisher;
-import dev.sandbox.orders.kafka.MessageTracing;
-import dev.sandbox.orders.kafka.Topics;
+import dev.sandbox.orders.kafka.TopicsConfig;
 import dev.sandbox.orders.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.context.Context;
@@ -41,22 +43,24 @@ public class OrderPlacement {
     private final Orders orders;
     private final Outbox outbox;
     private final EventPublisher publisher;
-    private final Topics topics;
+    private final TopicsConfig topics;
     private final EventJson json;
-    private final MessageTracing tracing;
+    private final MessagingSpans tracing;
     private final CrashPoints crashPoints;
+    private final CrashConfig crash;
     private final OrdersConfig config;
     private final MeterRegistry registry;
 
-    OrderPlacement(Orders orders, Outbox outbox, EventPublisher publisher, Topics topics, EventJson json,
-            MessageTracing tracing, CrashPoints crashPoints, OrdersConfig config, MeterRegistry registry) {
+    OrderPlacement(Orders orders, Outbox outbox, EventPublisher publisher, EventJson json,
+            MessagingSpans tracing, CrashPoints crashPoints, OrdersConfig config, MeterRegistry registry) {
         this.orders = orders;
         this.outbox = outbox;
         this.publisher = publisher;
-        this.topics = topics;
+        this.topics = config.topics();
         this.json = json;
         this.tracing = tracing;
         this.crashPoints = crashPoints;
+        this.crash = config.crash();
         this.config = config;
         this.registry = registry;
     }
@@ -76,8 +80,8 @@ public class OrderPlacement {
         if (placement.existed()) {
             return placement;
         }
-        registry.counter("orders.placed", "publish", config.publish().name().toLowerCase(java.util.Locale.ROOT)).increment();
-        crashPoints.reach(CrashPoint.AFTER_DB_COMMIT_BEFORE_PUBLISH);
+        registry.counter("orders.placed", "publish", KebabCase.of(config.publish())).increment();
+        crashPoints.reach("after-db-commit-before-publish", crash.afterDbCommitBeforePublish());
         if (!outboxDesign) {
             publishDirectly(placement.order());
         }
@@ -85,7 +89,7 @@ public class OrderPlacement {
     }
 
     /** An earlier request with this key placed the order: the same body replays it, another one is refused. */
-    private Placement existing(IdempotentRequests.Request request) throws java.sql.SQLException {
+    private Placement existing(IdempotentRequests.Request request) throws SQLException {
         var placed = orders.findByIdempotencyKey(request.key()).orElseThrow();
         if (!placed.requestHash().equals(request.fingerprint())) {
             throw IdempotentRequests.keyReused();

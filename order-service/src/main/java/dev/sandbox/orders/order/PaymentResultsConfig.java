@@ -1,9 +1,8 @@
 package dev.sandbox.orders.order;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-@ConfigMapping(prefix = "orders.payment-results")
+/** {@code orders.payment-results.*}, a group of {@code OrdersConfig}. */
 public interface PaymentResultsConfig {
 
     /** The consumer group of the API instances on {@code payments.v1}. */

@@ -1,5 +1,6 @@
 package dev.sandbox.orders.order;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -14,16 +15,18 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
+import dev.sandbox.common.config.KebabCase;
+import dev.sandbox.common.kafka.KafkaClients;
+import dev.sandbox.common.kafka.KafkaTopics;
+import dev.sandbox.common.kafka.MessagingSpans;
+import dev.sandbox.common.work.BackgroundLoop;
+import dev.sandbox.common.work.BackgroundLoops;
 import dev.sandbox.orders.OrdersConfig;
 import dev.sandbox.orders.events.EventJson;
 import dev.sandbox.orders.events.PaymentResult;
-import dev.sandbox.orders.kafka.BackgroundLoop;
-import dev.sandbox.orders.kafka.BackgroundLoops;
-import dev.sandbox.orders.kafka.KafkaClients;
-import dev.sandbox.orders.kafka.MessageTracing;
-import dev.sandbox.orders.kafka.Topics;
+import dev.sandbox.orders.kafka.KafkaPolicy;
+import dev.sandbox.orders.kafka.TopicsConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.trace.SpanKind;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -36,25 +39,29 @@ public class PaymentResultsListener implements BackgroundLoop.Worker {
     private static final Logger LOG = Logger.getLogger(PaymentResultsListener.class);
 
     private final KafkaClients clients;
-    private final Topics topics;
+    private final KafkaPolicy policy;
+    private final KafkaTopics kafkaTopics;
+    private final TopicsConfig topics;
     private final Orders orders;
     private final EventJson json;
-    private final MessageTracing tracing;
+    private final MessagingSpans tracing;
     private final OrdersConfig config;
     private final MeterRegistry registry;
     private final String groupId;
     private KafkaConsumer<String, String> consumer;
 
-    PaymentResultsListener(KafkaClients clients, Topics topics, Orders orders, EventJson json, MessageTracing tracing,
-            OrdersConfig config, MeterRegistry registry, PaymentResultsConfig results) {
+    PaymentResultsListener(KafkaClients clients, KafkaPolicy policy, KafkaTopics kafkaTopics, Orders orders,
+            EventJson json, MessagingSpans tracing, OrdersConfig config, MeterRegistry registry) {
         this.clients = clients;
-        this.topics = topics;
+        this.policy = policy;
+        this.kafkaTopics = kafkaTopics;
+        this.topics = config.topics();
         this.orders = orders;
         this.json = json;
         this.tracing = tracing;
         this.config = config;
         this.registry = registry;
-        this.groupId = results.groupId();
+        this.groupId = config.paymentResults().groupId();
     }
 
     void start(@Observes StartupEvent event, BackgroundLoops loops) {
@@ -67,8 +74,8 @@ public class PaymentResultsListener implements BackgroundLoop.Worker {
     @Override
     public void step() throws Exception {
         if (consumer == null) {
-            topics.ensureCreated();
-            consumer = new KafkaConsumer<>(clients.consumerConfig(groupId));
+            kafkaTopics.ensureCreated();
+            consumer = clients.consumer(policy.consumerConfig(groupId));
             consumer.subscribe(List.of(topics.payments()));
         }
         var records = consumer.poll(Duration.ofMillis(500));
@@ -82,8 +89,8 @@ public class PaymentResultsListener implements BackgroundLoop.Worker {
         }
     }
 
-    private void apply(ConsumerRecord<String, String> record) throws java.sql.SQLException {
-        var span = tracing.start(record.topic(), "process", SpanKind.CONSUMER, tracing.fromHeaders(record.headers()));
+    private void apply(ConsumerRecord<String, String> record) throws SQLException {
+        var span = tracing.process(record);
         try (var scope = span.makeCurrent()) {
             PaymentResult result;
             try {
@@ -94,7 +101,7 @@ public class PaymentResultsListener implements BackgroundLoop.Worker {
             }
             var status = result.outcome() == PaymentResult.Outcome.PAID ? OrderStatus.PAID : OrderStatus.REJECTED;
             var changed = orders.settle(result.orderId(), status);
-            registry.counter("orders.settled", "status", status.name().toLowerCase(java.util.Locale.ROOT),
+            registry.counter("orders.settled", "status", KebabCase.of(status),
                     "applied", changed ? "yes" : "already").increment();
         } finally {
             span.end();

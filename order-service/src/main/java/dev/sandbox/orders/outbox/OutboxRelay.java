@@ -1,5 +1,6 @@
 package dev.sandbox.orders.outbox;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
@@ -13,11 +14,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.sandbox.common.kafka.MessagingSpans;
+import dev.sandbox.common.work.BackgroundLoop;
+import dev.sandbox.common.work.BackgroundLoops;
 import dev.sandbox.orders.OrdersConfig;
-import dev.sandbox.orders.kafka.BackgroundLoop;
-import dev.sandbox.orders.kafka.BackgroundLoops;
 import dev.sandbox.orders.kafka.EventPublisher;
-import dev.sandbox.orders.kafka.MessageTracing;
 
 /**
  * Publishes the outbox to Kafka. In one database transaction: lock a batch of rows, send them,
@@ -32,19 +33,19 @@ public class OutboxRelay implements BackgroundLoop.Worker {
 
     private final Outbox outbox;
     private final EventPublisher publisher;
-    private final MessageTracing tracing;
+    private final MessagingSpans tracing;
     private final RelayConfig config;
     private final OrdersConfig orders;
     private final AtomicLong pendingRows = new AtomicLong();
     private final AtomicLong lagMillis = new AtomicLong();
     private long backlogCheckedAt;
 
-    OutboxRelay(Outbox outbox, EventPublisher publisher, MessageTracing tracing, RelayConfig config, OrdersConfig orders,
+    OutboxRelay(Outbox outbox, EventPublisher publisher, MessagingSpans tracing, OrdersConfig orders,
             MeterRegistry registry) {
         this.outbox = outbox;
         this.publisher = publisher;
         this.tracing = tracing;
-        this.config = config;
+        this.config = orders.relay();
         this.orders = orders;
         Gauge.builder("orders.outbox.pending", pendingRows, AtomicLong::get)
                 .description("Outbox rows not yet acknowledged by Kafka").register(registry);
@@ -86,7 +87,7 @@ public class OutboxRelay implements BackgroundLoop.Worker {
         });
     }
 
-    private void measureBacklog() throws java.sql.SQLException {
+    private void measureBacklog() throws SQLException {
         var now = System.nanoTime();
         if (now - backlogCheckedAt < BACKLOG_EVERY.toNanos()) {
             return;

@@ -2,10 +2,9 @@ package dev.sandbox.orders.outbox;
 
 import java.time.Duration;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-@ConfigMapping(prefix = "orders.relay")
+/** {@code orders.relay.*}, a group of {@code OrdersConfig}. */
 public interface RelayConfig {
 
     /** Rows published per transaction. */

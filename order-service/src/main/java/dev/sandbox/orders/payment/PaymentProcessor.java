@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Future;
 
@@ -22,21 +21,23 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
-import dev.sandbox.orders.OrdersConfig;
+import dev.sandbox.common.chaos.CrashPoints;
+import dev.sandbox.common.config.KebabCase;
+import dev.sandbox.common.kafka.KafkaClients;
+import dev.sandbox.common.kafka.KafkaTopics;
+import dev.sandbox.common.kafka.MessagingSpans;
+import dev.sandbox.common.work.BackgroundLoop;
+import dev.sandbox.common.work.BackgroundLoops;
 import dev.sandbox.orders.OrdersConfig.Delivery;
-import dev.sandbox.orders.chaos.CrashPoint;
-import dev.sandbox.orders.chaos.CrashPoints;
+import dev.sandbox.orders.OrdersConfig;
+import dev.sandbox.orders.chaos.CrashConfig;
 import dev.sandbox.orders.events.EventJson;
 import dev.sandbox.orders.events.OrderPlaced;
-import dev.sandbox.orders.events.PaymentResult;
 import dev.sandbox.orders.events.PaymentResult.Outcome;
-import dev.sandbox.orders.kafka.BackgroundLoop;
-import dev.sandbox.orders.kafka.BackgroundLoops;
-import dev.sandbox.orders.kafka.KafkaClients;
-import dev.sandbox.orders.kafka.MessageTracing;
-import dev.sandbox.orders.kafka.Topics;
+import dev.sandbox.orders.events.PaymentResult;
+import dev.sandbox.orders.kafka.KafkaPolicy;
+import dev.sandbox.orders.kafka.TopicsConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.quarkus.runtime.StartupEvent;
 
@@ -58,11 +59,14 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
 
     private final KafkaClients clients;
-    private final Topics topics;
+    private final KafkaPolicy policy;
+    private final KafkaTopics kafkaTopics;
+    private final TopicsConfig topics;
     private final PaymentLedger ledger;
     private final EventJson json;
-    private final MessageTracing tracing;
+    private final MessagingSpans tracing;
     private final CrashPoints crashPoints;
+    private final CrashConfig crash;
     private final OrdersConfig orders;
     private final ProcessorConfig config;
     private final MeterRegistry registry;
@@ -72,23 +76,27 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
     private KafkaProducer<String, String> producer;
     private boolean inTransaction;
 
-    PaymentProcessor(KafkaClients clients, Topics topics, PaymentLedger ledger, EventJson json, MessageTracing tracing,
-            CrashPoints crashPoints, OrdersConfig orders, ProcessorConfig config, MeterRegistry registry) {
+    PaymentProcessor(KafkaClients clients, KafkaPolicy policy, KafkaTopics kafkaTopics, PaymentLedger ledger,
+            EventJson json, MessagingSpans tracing, CrashPoints crashPoints, OrdersConfig orders,
+            MeterRegistry registry) {
         this.clients = clients;
-        this.topics = topics;
+        this.policy = policy;
+        this.kafkaTopics = kafkaTopics;
+        this.topics = orders.topics();
         this.ledger = ledger;
         this.json = json;
         this.tracing = tracing;
         this.crashPoints = crashPoints;
+        this.crash = orders.crash();
         this.orders = orders;
-        this.config = config;
+        this.config = orders.processor();
         this.registry = registry;
         this.transactional = orders.delivery() == Delivery.TRANSACTIONAL;
     }
 
     void start(@Observes StartupEvent event, BackgroundLoops loops) {
         if (orders.runs(OrdersConfig.Role.PROCESSOR)) {
-            LOG.infof("payment processor: delivery=%s, dedupe=%s", name(orders.delivery()), orders.dedupe() ? "on" : "off");
+            LOG.infof("payment processor: delivery=%s, dedupe=%s", KebabCase.of(orders.delivery()), orders.dedupe() ? "on" : "off");
             loops.start("payment-processor", this);
         }
     }
@@ -115,9 +123,9 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
         for (var send : sends) {
             send.get(); // a failed send fails the batch: its offsets must not be committed
         }
-        crashPoints.reach(CrashPoint.AFTER_PRODUCE);
+        crashPoints.reach("after-produce", crash.afterProduce());
         commit(nextOffsets(records));
-        registry.counter("orders.processor.batches", "delivery", name(orders.delivery())).increment();
+        registry.counter("orders.processor.batches", "delivery", KebabCase.of(orders.delivery())).increment();
     }
 
     /**
@@ -131,7 +139,7 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
      * </ul>
      */
     private void process(ConsumerRecord<String, String> record, List<Future<?>> sends) throws Exception {
-        var span = tracing.start(record.topic(), "process", SpanKind.CONSUMER, tracing.fromHeaders(record.headers()));
+        var span = tracing.process(record);
         try (var scope = span.makeCurrent()) {
             OrderPlaced order;
             try {
@@ -143,7 +151,7 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
                 return;
             }
             var charge = ledger.charge(order, decide(order), record.partition(), record.offset(), orders.dedupe());
-            crashPoints.reach(CrashPoint.AFTER_CHARGE);
+            crashPoints.reach("after-charge", crash.afterCharge());
             if (!charge.fresh() && !charge.madeBy(record.partition(), record.offset())) {
                 registry.counter("orders.processor.duplicates.skipped").increment();
                 return;
@@ -151,10 +159,10 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
             var result = new PaymentResult(order.orderId(), charge.outcome(), order.total(), order.currency(), charge.entry(),
                     Instant.now());
             var out = new ProducerRecord<>(topics.payments(), order.orderId().toString(), json.write(result));
-            var publish = tracing.start(topics.payments(), "publish", SpanKind.PRODUCER, Context.current());
+            var publish = tracing.publish(topics.payments(), Context.current());
             tracing.inject(publish, out.headers());
             sends.add(producer.send(out, (metadata, error) -> publish.end()));
-            registry.counter("orders.payments", "outcome", charge.outcome().name().toLowerCase(Locale.ROOT),
+            registry.counter("orders.payments", "outcome", KebabCase.of(charge.outcome()),
                     "charge", charge.fresh() ? "new" : "redelivered").increment();
         } finally {
             span.end();
@@ -169,11 +177,11 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
         if (transactional) {
             // The offsets join the transaction: they commit with the results, or vanish with them.
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            crashPoints.reach(CrashPoint.BEFORE_COMMIT);
+            crashPoints.reach("before-commit", crash.beforeCommit());
             producer.commitTransaction();
             inTransaction = false;
         } else {
-            crashPoints.reach(CrashPoint.BEFORE_COMMIT);
+            crashPoints.reach("before-commit", crash.beforeCommit());
             consumer.commitSync(offsets);
         }
     }
@@ -188,15 +196,15 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
     }
 
     private void open() throws Exception {
-        topics.ensureCreated();
+        kafkaTopics.ensureCreated();
         if (transactional) {
-            producer = new KafkaProducer<>(clients.transactionalProducerConfig("order-processor"));
+            producer = clients.producer(policy.transactionalProducerConfig("order-processor"));
             // Fences any earlier incarnation of this instance and aborts the transaction it left open.
             producer.initTransactions();
         } else {
-            producer = new KafkaProducer<>(clients.producerConfig("order-processor"));
+            producer = clients.producer(policy.producerConfig("order-processor"));
         }
-        consumer = new KafkaConsumer<>(clients.consumerConfig(config.groupId()));
+        consumer = clients.consumer(policy.consumerConfig(config.groupId()));
         consumer.subscribe(List.of(topics.orders()));
     }
 
@@ -223,9 +231,5 @@ public class PaymentProcessor implements BackgroundLoop.Worker {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             consumer = null;
         }
-    }
-
-    private static String name(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

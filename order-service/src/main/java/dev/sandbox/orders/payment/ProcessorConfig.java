@@ -2,10 +2,9 @@ package dev.sandbox.orders.payment;
 
 import java.math.BigDecimal;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-@ConfigMapping(prefix = "orders.processor")
+/** {@code orders.processor.*}, a group of {@code OrdersConfig}. */
 public interface ProcessorConfig {
 
     /** The consumer group of the processors on {@code orders.v1}. */

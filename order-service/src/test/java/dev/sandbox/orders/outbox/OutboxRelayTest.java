@@ -3,6 +3,8 @@ package dev.sandbox.orders.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -16,9 +18,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.CommittedRecords;
 import dev.sandbox.infra.testing.TestInfrastructure;
 import dev.sandbox.infra.testing.WithInfrastructure;
-import dev.sandbox.orders.testing.CommittedRecords;
 import dev.sandbox.orders.testing.Database;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,7 +64,7 @@ class OutboxRelayTest {
             try {
                 outbox.append(first, topic, "{\"n\":1}", null);
                 outbox.append(second, topic, "{\"n\":2}", null);
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         });
@@ -87,7 +89,7 @@ class OutboxRelayTest {
         assertThat(Database.count(db::getConnection, "SELECT count(*) FROM outbox")).isZero();
     }
 
-    private java.util.List<String> keysOn(String topic) {
+    private List<String> keysOn(String topic) {
         return CommittedRecords.of(bootstrapServers, topic).stream().map(record -> record.key()).toList();
     }
 

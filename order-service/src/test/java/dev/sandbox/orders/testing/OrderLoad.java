@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -80,7 +81,7 @@ public final class OrderLoad implements AutoCloseable {
                 if (response.statusCode() < 500 && response.statusCode() != 409) {
                     throw new IllegalStateException("order " + index + " refused: " + response.statusCode() + " " + response.body());
                 }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             } catch (IOException serverGone) {
                 // killed or restarting: retry with the same key

@@ -15,6 +15,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.CommittedRecords;
+import dev.sandbox.infra.testing.ServiceUnderTest;
 import dev.sandbox.infra.testing.TestInfrastructure;
 
 /**
@@ -25,8 +27,8 @@ public final class Pipeline implements AutoCloseable {
 
     private final TestInfrastructure infra;
     private final Design design;
-    private final OrderServiceProcess api;
-    private final OrderServiceProcess processor;
+    private final ServiceUnderTest api;
+    private final ServiceUnderTest processor;
 
     public Pipeline(Design design) {
         this.infra = TestInfrastructure.with(Component.POSTGRES, Component.KAFKA, Component.REDIS);
@@ -42,8 +44,8 @@ public final class Pipeline implements AutoCloseable {
         // A request whose process died frees its key sooner: clients retry through the crashes.
         settings.put("ORDERS_IDEMPOTENCY_LEASE", "10s");
         settings.put("ORDERS_IDEMPOTENCY_DUPLICATE_WAIT", "2s");
-        this.api = new OrderServiceProcess(infra, "order-service", "order-service-" + infra.runId(), settings);
-        this.processor = new OrderServiceProcess(infra, "order-processor", "order-processor-" + infra.runId(), settings);
+        this.api = new ServiceUnderTest(infra, "order-service", "order-service-" + infra.runId(), settings);
+        this.processor = new ServiceUnderTest(infra, "order-processor", "order-processor-" + infra.runId(), settings);
     }
 
     public TestInfrastructure infra() {
@@ -54,11 +56,11 @@ public final class Pipeline implements AutoCloseable {
         return design;
     }
 
-    public OrderServiceProcess api() {
+    public ServiceUnderTest api() {
         return api;
     }
 
-    public OrderServiceProcess processor() {
+    public ServiceUnderTest processor() {
         return processor;
     }
 

@@ -1,5 +1,7 @@
 package dev.sandbox.orders.testing;
 
+import dev.sandbox.infra.testing.CommittedRecords;
+
 /**
  * What a run did, counted from the database and from what a read_committed consumer sees:
  * <ul>
