@@ -2,6 +2,7 @@ package dev.sandbox.gateway.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.sandbox.common.identity.AuthProblems;
 import dev.sandbox.common.problem.ProblemException;
 import dev.sandbox.gateway.routing.Route;
 import io.smallrye.mutiny.Uni;
@@ -37,12 +38,12 @@ public class Authenticator {
             return Uni.createFrom().item(() -> jwt.verify(authorization.substring(7).trim()));
         }
         if (apiKey != null) {
-            return apiKeys.find(apiKey).map(found -> found.orElseThrow(AuthProblems::invalidApiKey));
+            return apiKeys.find(apiKey).map(found -> found.orElseThrow(GatewayAuthProblems::invalidApiKey));
         }
         if (route.anonymous()) {
             return Uni.createFrom().item(Caller.anonymous(clientIp));
         }
-        return Uni.createFrom().failure(AuthProblems.missingCredentials());
+        return Uni.createFrom().failure(GatewayAuthProblems.missingCredentials());
     }
 
     private static void requireScopes(Route route, Caller caller) {

@@ -7,22 +7,22 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.RSAPublicKeySpec;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.lang.JoseException;
 
+import dev.sandbox.common.identity.TokenVerifier;
 import io.smallrye.jwt.util.KeyUtils;
 
 /**
  * The keys of the gateway's tokens. Verification keys come from configuration (a PEM public key or
  * a JWKS, from the environment: never from the repository). With dev tokens on, the gateway also
  * signs: with a configured private key (every instance of a cluster must share it), or with a key
- * pair it makes at start-up, good for one process and gone with it.
+ * pair it makes at start-up, good for one process and gone with it. The public half of what it
+ * trusts is published as a JWKS ({@code /.well-known/jwks.json}) for the services behind it.
  */
 @ApplicationScoped
 public class TokenKeys {
@@ -31,14 +31,16 @@ public class TokenKeys {
     private static final Logger LOG = Logger.getLogger(TokenKeys.class);
 
     private final Optional<PrivateKey> signingKey;
-    private final Optional<String> verificationKeys;
+    private final Map<String, PublicKey> trusted;
 
     public TokenKeys(AuthConfig config) {
         var devTokens = config.devTokens();
         var signing = devTokens.enabled() ? Optional.of(signingPair(devTokens.signingKey())) : Optional.<KeyPair>empty();
         this.signingKey = signing.map(KeyPair::getPrivate);
-        this.verificationKeys = config.jwt().publicKey().or(() -> signing.map(pair -> jwks(pair.getPublic())));
-        if (verificationKeys.isEmpty()) {
+        this.trusted = config.jwt().publicKey().map(content -> TokenVerifier.decodeKeys(content, "gateway.auth.jwt.public-key"))
+                .or(() -> signing.map(pair -> Map.of(DEV_KEY_ID, pair.getPublic())))
+                .orElse(Map.of());
+        if (trusted.isEmpty()) {
             LOG.warn("no JWT verification key configured (gateway.auth.jwt.public-key): bearer tokens are refused, API keys only");
         }
     }
@@ -48,9 +50,14 @@ public class TokenKeys {
         return signingKey;
     }
 
-    /** PEM or JWKS content the verifier trusts, if any. */
-    public Optional<String> verificationKeys() {
-        return verificationKeys;
+    /** The public keys tokens are verified with, by key id ("" for a PEM key without one). */
+    public Map<String, PublicKey> trusted() {
+        return trusted;
+    }
+
+    /** The trusted keys as a public JWKS document. */
+    public String jwks() {
+        return TokenVerifier.jwks(trusted, DEV_KEY_ID);
     }
 
     private static KeyPair signingPair(Optional<String> pem) {
@@ -67,18 +74,6 @@ public class TokenKeys {
             return new KeyPair(publicKey, privateKey);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("unreadable gateway.auth.dev-tokens.signing-key: " + e.getMessage(), e);
-        }
-    }
-
-    private static String jwks(PublicKey publicKey) {
-        try {
-            var jwk = JsonWebKey.Factory.newJwk(publicKey);
-            jwk.setKeyId(DEV_KEY_ID);
-            jwk.setAlgorithm("RS256");
-            jwk.setUse("sig");
-            return new JsonWebKeySet(jwk).toJson();
-        } catch (JoseException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -39,8 +39,12 @@ final class ForwardedHeaders {
     private ForwardedHeaders() {
     }
 
-    /** The headers of the request to the upstream. */
-    static MultiMap upstreamRequest(HttpServerRequest request, Route route, Caller caller, String requestId, boolean webSocket) {
+    /**
+     * The headers of the request to the upstream; {@code authorization}, when not null, replaces the
+     * client's (an API-key caller's token, minted by {@code UpstreamTokens}).
+     */
+    static MultiMap upstreamRequest(HttpServerRequest request, Route route, Caller caller, String requestId, boolean webSocket,
+            String authorization) {
         var in = request.headers();
         var dropped = connectionListed(in);
         var out = MultiMap.caseInsensitiveMultiMap();
@@ -58,6 +62,9 @@ final class ForwardedHeaders {
         }
         out.set("X-Forwarded-Prefix", route.prefix());
         out.set(REQUEST_ID, requestId);
+        if (authorization != null) {
+            out.set("Authorization", authorization);
+        }
         if (caller.kind() != Caller.Kind.ANONYMOUS) {
             out.set("X-Auth-Subject", caller.limitKey());
             out.set("X-Auth-Tier", caller.tier());

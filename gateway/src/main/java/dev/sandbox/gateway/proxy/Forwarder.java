@@ -13,6 +13,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 import dev.sandbox.common.problem.ProblemException;
+import dev.sandbox.gateway.auth.UpstreamTokens;
 import dev.sandbox.gateway.observability.Exchange;
 import dev.sandbox.gateway.resilience.Backoff;
 import dev.sandbox.gateway.resilience.ResilienceConfig;
@@ -51,6 +52,7 @@ public class Forwarder {
 
     private final RouteTable routes;
     private final UpstreamClients clients;
+    private final UpstreamTokens tokens;
     private final UpstreamGuards guards;
     private final Vertx vertx;
     private final MeterRegistry metrics;
@@ -60,7 +62,8 @@ public class Forwarder {
     private final long breakerDelaySeconds;
 
     public Forwarder(RouteTable routes, UpstreamClients clients, UpstreamGuards guards, Vertx vertx, MeterRegistry metrics,
-            ResilienceConfig config) {
+            ResilienceConfig config, UpstreamTokens tokens) {
+        this.tokens = tokens;
         this.routes = routes;
         this.clients = clients;
         this.guards = guards;
@@ -139,7 +142,8 @@ public class Forwarder {
                 .setHost(upstream.host())
                 .setPort(upstream.port())
                 .setURI(route.upstreamUri(request.path(), request.query()))
-                .setHeaders(ForwardedHeaders.upstreamRequest(request, route, exchange.caller(), exchange.requestId(), false))
+                .setHeaders(ForwardedHeaders.upstreamRequest(request, route, exchange.caller(), exchange.requestId(), false,
+                        tokens.authorization(exchange.caller())))
                 // No data for this long (response headers, or the next piece of the body): give up.
                 .setIdleTimeout(route.timeout().toMillis());
         var sent = clients.http().request(options).compose(out -> switch (body) {

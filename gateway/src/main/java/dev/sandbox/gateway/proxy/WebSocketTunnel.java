@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.sandbox.common.problem.ProblemException;
+import dev.sandbox.gateway.auth.UpstreamTokens;
 import dev.sandbox.gateway.observability.Exchange;
 import dev.sandbox.gateway.routing.Route;
 import dev.sandbox.gateway.routing.RouteTable;
@@ -24,10 +25,12 @@ public class WebSocketTunnel {
 
     private final RouteTable routes;
     private final UpstreamClients clients;
+    private final UpstreamTokens tokens;
 
-    public WebSocketTunnel(RouteTable routes, UpstreamClients clients) {
+    public WebSocketTunnel(RouteTable routes, UpstreamClients clients, UpstreamTokens tokens) {
         this.routes = routes;
         this.clients = clients;
+        this.tokens = tokens;
     }
 
     public void splice(RoutingContext ctx, Exchange exchange, Route route, Consumer<Throwable> onError) {
@@ -38,7 +41,8 @@ public class WebSocketTunnel {
                 .setHost(upstream.host())
                 .setPort(upstream.port())
                 .setURI(route.upstreamUri(request.path(), request.query()))
-                .setHeaders(ForwardedHeaders.upstreamRequest(request, route, exchange.caller(), exchange.requestId(), true))
+                .setHeaders(ForwardedHeaders.upstreamRequest(request, route, exchange.caller(), exchange.requestId(), true,
+                        tokens.authorization(exchange.caller())))
                 .setTimeout(route.timeout().toMillis());
         var protocols = request.getHeader("Sec-WebSocket-Protocol");
         if (protocols != null) {
