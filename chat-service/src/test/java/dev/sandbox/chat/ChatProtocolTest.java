@@ -17,12 +17,15 @@ import dev.sandbox.chat.testing.RawSocketClient;
 import dev.sandbox.chat.testing.Tokens;
 import dev.sandbox.chat.testing.WsClient;
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.GatewayTokens;
 import dev.sandbox.infra.testing.WithInfrastructure;
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Protocol v1 on one node, against real Redis and RabbitMQ: each frame type and its documented answer. */
 @QuarkusTest
+@QuarkusTestResource(GatewayTokens.class)
 @WithInfrastructure({Component.REDIS, Component.RABBITMQ})
 class ChatProtocolTest {
 
@@ -41,6 +44,8 @@ class ChatProtocolTest {
     void upgradeNeedsAValidTokenAndRoomName() {
         assertThat(WsClient.upgradeStatus(WsClient.uri(url(), room(), null, null))).isEqualTo(401);
         assertThat(WsClient.upgradeStatus(WsClient.uri(url(), room(), null, "token=not-a-jwt"))).isEqualTo(401);
+        assertThat(WsClient.upgradeStatus(WsClient.uri(url(), room(), null, "token=" + GatewayTokens.token("mallory", "orders"))))
+                .isEqualTo(403);
         assertThat(WsClient.upgradeStatus(WsClient.uri(url(), "bad%20room", "alice", null))).isEqualTo(400);
         assertThat(WsClient.upgradeStatus(WsClient.uri(url(), "x".repeat(65), "alice", null))).isEqualTo(400);
         assertThat(WsClient.upgradeStatus(WsClient.uri(url(), "ok.room_1-A", "alice", null))).isEqualTo(101);

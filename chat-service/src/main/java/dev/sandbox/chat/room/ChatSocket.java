@@ -59,6 +59,11 @@ public class ChatSocket {
         var lastSeq = query.longValue("lastSeq");
         var epoch = query.get("epoch");
         var reset = epoch != null && !epoch.equals(head.epoch());
+        if (hub.reliable() && !reset && lastSeq != null && lastSeq > head.seq()) {
+            // The client saw seqs Redis no longer has: never hand those seqs out again silently.
+            head = hub.rotateEpoch(room, head.epoch());
+            reset = true;
+        }
         long after;
         List<StoredMessage> replay = List.of();
         if (!hub.reliable() || (lastSeq == null && !reset)) {

@@ -157,6 +157,11 @@ public class RoomHub {
         return posted;
     }
 
+    /** A client resumes from above the head: the history went backwards; a new epoch tells everyone. */
+    public Head rotateEpoch(String room, String seen) {
+        return store.rotateEpoch(room, seen);
+    }
+
     public List<StoredMessage> history(String room, long after, long through) {
         return store.range(room, after, through);
     }
@@ -269,6 +274,11 @@ public class RoomHub {
             }
             if (!head.epoch().equals(room.epoch)) {
                 reset(room, head);
+                return;
+            }
+            if (head.seq() < room.delivered) {
+                // Seqs this node delivered are gone from Redis: a new epoch, and everyone is told.
+                reset(room, store.rotateEpoch(room.name, room.epoch));
                 return;
             }
             if (head.seq() <= room.delivered || room.gapScheduled) {

@@ -42,6 +42,7 @@ public class MessageStore {
     private final String post = script("post.lua");
     private final String head = script("head.lua");
     private final String ack = script("ack.lua");
+    private final String rotate = script("rotate.lua");
 
     public MessageStore(RedisDataSource redis, ObjectMapper json, ChatConfig config) {
         this.redis = redis;
@@ -85,6 +86,15 @@ public class MessageStore {
     public Head head(String room) {
         var reply = eval(head, List.of(keys.seq(room), keys.epoch(room)), List.of(newEpoch()));
         return new Head(Long.parseLong(reply.get(0).toString()), reply.get(1).toString());
+    }
+
+    /**
+     * The room's history went backwards (its head is below a seq already handed out): starts a new
+     * epoch unless someone else did, so clients are told instead of seeing a seq reused.
+     */
+    public Head rotateEpoch(String room, String seen) {
+        eval(rotate, List.of(keys.epoch(room)), List.of(seen, newEpoch()));
+        return head(room);
     }
 
     /** Up to {@code limit} messages with a seq above {@code after}, oldest first. */
