@@ -25,7 +25,7 @@ public interface ChatConfig {
      * This node's name, stable across its restarts: its RabbitMQ queue and the presence entries it
      * owns are named after it, so a restarted node can remove what its previous life left behind.
      */
-    @WithDefault("${HOSTNAME:chat-node}")
+    @WithDefault("${HOSTNAME:chat-node}-${quarkus.http.port}")
     String nodeId();
 
     /** Prefix of every Redis key and of the RabbitMQ exchange (tests give each run its own). */

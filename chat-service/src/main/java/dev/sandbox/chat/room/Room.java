@@ -40,9 +40,13 @@ final class Room {
         return !pending.isEmpty();
     }
 
-    /** Gives up on the seqs below the first pending one (they are not in history: trimmed, or lost with it). */
-    void skipGap() {
-        if (!pending.isEmpty()) {
+    /**
+     * Gives up on missing seqs up to {@code through}, which history was just read up to: a seq is
+     * stored in the same atomic step that assigns it, so one history does not have is gone (trimmed
+     * by retention). Seqs above {@code through} may still be in flight and are waited for.
+     */
+    void skipMissingThrough(long through) {
+        while (!pending.isEmpty() && pending.firstKey() <= through && pending.firstKey() > delivered + 1) {
             delivered = pending.firstKey() - 1;
             release();
         }

@@ -212,10 +212,8 @@ public class RoomHub {
                 scheduler.execute(() -> sweep(room));
                 return;
             }
-            if (room.accept(message) && !room.gapScheduled) {
-                room.gapScheduled = true;
-                scheduler.schedule(() -> fillGap(room), config.reorderTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            }
+            room.accept(message);
+            scheduleGapFillIfNeeded(room);
         }
     }
 
@@ -246,8 +244,16 @@ public class RoomHub {
         }
         synchronized (room) {
             missing.forEach(room::accept);
-            // Still a gap: those seqs are not in history (trimmed by retention); deliver what follows.
-            room.skipGap();
+            room.skipMissingThrough(through);
+            scheduleGapFillIfNeeded(room);
+        }
+    }
+
+    /** Under the room's monitor: a gap is left (above what was read), so look again after the timeout. */
+    private void scheduleGapFillIfNeeded(Room room) {
+        if (!room.pending.isEmpty() && !room.gapScheduled && !room.dead) {
+            room.gapScheduled = true;
+            scheduler.schedule(() -> fillGap(room), config.reorderTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -266,6 +272,11 @@ public class RoomHub {
 
     /** Compares the room with Redis' head: reads what the fan-out lost, or resets on a new epoch. */
     private void sweep(Room room) {
+        long seen;
+        synchronized (room) {
+            seen = room.delivered;
+        }
+        // Read after noting what was delivered: without lost writes the head is at least that.
         var head = store.head(room.name);
         long from;
         synchronized (room) {
@@ -276,7 +287,7 @@ public class RoomHub {
                 reset(room, head);
                 return;
             }
-            if (head.seq() < room.delivered) {
+            if (head.seq() < seen) {
                 // Seqs this node delivered are gone from Redis: a new epoch, and everyone is told.
                 reset(room, store.rotateEpoch(room.name, room.epoch));
                 return;
@@ -292,7 +303,8 @@ public class RoomHub {
                 LOG.debugf("sweep delivers %d messages of %s that the fan-out did not bring", missed.size(), room.name);
             }
             missed.forEach(room::accept);
-            room.skipGap();
+            room.skipMissingThrough(head.seq());
+            scheduleGapFillIfNeeded(room);
         }
     }
 
