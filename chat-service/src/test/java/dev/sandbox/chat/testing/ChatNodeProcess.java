@@ -67,6 +67,14 @@ public final class ChatNodeProcess {
         return process.url();
     }
 
+    public long pid() {
+        return process.process().pid().orElseThrow();
+    }
+
+    public long rssBytes() {
+        return process.process().rssBytes();
+    }
+
     public String logTail() {
         return process.process().tail(40);
     }
