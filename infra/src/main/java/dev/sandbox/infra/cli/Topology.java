@@ -34,8 +34,11 @@ public final class Topology {
                     .env("INGESTION_ROLE", "api"),
             ServiceSpec.of("ingestion-sink", "ingestion-service", 8092, Set.of(KAFKA, POSTGRES)).database("ingestion")
                     .env("INGESTION_ROLE", "sink"),
-            ServiceSpec.of("chat-service", "chat-service", 8083, Set.of(REDIS, RABBITMQ)),
-            ServiceSpec.of("chat-service-2", "chat-service", 8093, Set.of(REDIS, RABBITMQ)),
+            // Two chat nodes: clients on either see each other's messages (fan-out), and either can be killed.
+            ServiceSpec.of("chat-service", "chat-service", 8083, Set.of(REDIS, RABBITMQ))
+                    .env("SANDBOX_IDENTITY_JWKS_URL", "{url:gateway}/.well-known/jwks.json"),
+            ServiceSpec.of("chat-service-2", "chat-service", 8093, Set.of(REDIS, RABBITMQ))
+                    .env("SANDBOX_IDENTITY_JWKS_URL", "{url:gateway}/.well-known/jwks.json"),
             ServiceSpec.of("rag-service", "rag-service", 8084, Set.of(RABBITMQ, REDIS)));
 
     /** What shows the services at work: started beside them unless {@code SANDBOX_OBSERVABILITY=off}. */

@@ -1,0 +1,46 @@
+package dev.sandbox.chat.fanout;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.rabbitmq.client.ConnectionFactory;
+
+import dev.sandbox.chat.ChatConfig;
+import io.quarkus.redis.datasource.RedisDataSource;
+
+/** The fan-out chosen by {@code chat.fanout}; RabbitMQ's settings are the ones the readiness check reads. */
+public class FanoutProducer {
+
+    @Produces
+    @ApplicationScoped
+    Fanout fanout(ChatConfig config, RedisDataSource redis,
+            @ConfigProperty(name = "rabbitmq-host") String host,
+            @ConfigProperty(name = "rabbitmq-port", defaultValue = "5672") int port,
+            @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest") String username,
+            @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest") String password) {
+        if (config.fanout() == ChatConfig.Fanout.REDIS) {
+            return new RedisFanout(redis, config.namespace() + ":fanout:");
+        }
+        var factory = new ConnectionFactory();
+        factory.setHost(host);
+        factory.setPort(port);
+        factory.setUsername(username);
+        factory.setPassword(password);
+        factory.setConnectionTimeout(1_000);
+        factory.setHandshakeTimeout(2_000);
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setTopologyRecoveryEnabled(true);
+        factory.setNetworkRecoveryInterval(500);
+        factory.setRequestedHeartbeat(5);
+        return new RabbitFanout(factory, config.namespace() + ".rooms", config.namespace() + ".node." + config.nodeId());
+    }
+
+    void close(@Disposes Fanout fanout) {
+        if (fanout instanceof RabbitFanout rabbit) {
+            rabbit.close();
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.sandbox.chat.fanout;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+import org.jboss.logging.Logger;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+
+/**
+ * Fan-out through RabbitMQ: one topic exchange for all rooms (routing key = room name, which has
+ * no wildcard characters), and one queue per node, exclusive and auto-deleted (a killed node's
+ * queue goes with its connection), bound once per room that has members on this node. The client
+ * library reconnects and re-declares queue, bindings and consumer after an outage; then the
+ * recovery actions run so the rooms read what was published while the broker was away.
+ */
+public final class RabbitFanout implements Fanout {
+
+    private static final Logger LOG = Logger.getLogger(RabbitFanout.class);
+
+    private final ConnectionFactory factory;
+    private final String exchange;
+    private final String queue;
+    private final Set<String> bound = ConcurrentHashMap.newKeySet();
+    private final CopyOnWriteArrayList<Runnable> recoveryActions = new CopyOnWriteArrayList<>();
+    private BiConsumer<String, String> listener;
+    private Connection connection;
+    private Channel consumer;
+    private Channel publisher;
+    private long lastAttempt;
+
+    public RabbitFanout(ConnectionFactory factory, String exchange, String queue) {
+        this.factory = factory;
+        this.exchange = exchange;
+        this.queue = queue;
+    }
+
+    @Override
+    public synchronized void start(BiConsumer<String, String> listener) {
+        this.listener = listener;
+        connectIfNeeded();
+    }
+
+    /** Connects (first time, or after a start without broker); the library's recovery takes over from then on. */
+    private synchronized boolean connectIfNeeded() {
+        if (connection != null) {
+            return true;
+        }
+        // While the broker is away at start, try at most every two seconds, not on every send.
+        var now = System.nanoTime();
+        if (now - lastAttempt < 2_000_000_000L && lastAttempt != 0) {
+            return false;
+        }
+        lastAttempt = now;
+        try {
+            var conn = factory.newConnection("chat-fanout-" + queue);
+            var in = conn.createChannel();
+            in.exchangeDeclare(exchange, "topic", false, false, Map.of());
+            in.queueDeclare(queue, false, true, true, Map.of());
+            for (var room : bound) {
+                in.queueBind(queue, exchange, room);
+            }
+            in.basicConsume(queue, true, (tag, delivery) -> listener.accept(delivery.getEnvelope().getRoutingKey(),
+                    new String(delivery.getBody(), StandardCharsets.UTF_8)), tag -> { });
+            publisher = conn.createChannel();
+            ((Recoverable) conn).addRecoveryListener(new RecoveryListener() {
+                @Override
+                public void handleRecovery(Recoverable recoverable) {
+                    LOG.info("RabbitMQ connection recovered; rooms catch up from history");
+                    recoveryActions.forEach(Runnable::run);
+                }
+
+                @Override
+                public void handleRecoveryStarted(Recoverable recoverable) {
+                }
+            });
+            consumer = in;
+            connection = conn;
+            if (!bound.isEmpty()) {
+                recoveryActions.forEach(Runnable::run);
+            }
+            return true;
+        } catch (Exception e) {
+            LOG.warnf("RabbitMQ not reachable yet (%s); fan-out waits for it, history sweeps cover the gap", e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public void bind(String room) {
+        bound.add(room);
+        synchronized (this) {
+            if (!connectIfNeeded()) {
+                return;
+            }
+            try {
+                consumer.queueBind(queue, exchange, room);
+            } catch (Exception e) {
+                LOG.warnf("cannot bind room %s now (%s); the sweep delivers its messages meanwhile", room, e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void unbind(String room) {
+        bound.remove(room);
+        synchronized (this) {
+            if (connection == null) {
+                return;
+            }
+            try {
+                consumer.queueUnbind(queue, exchange, room);
+            } catch (Exception e) {
+                LOG.debugf("cannot unbind room %s: %s", room, e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void publish(String room, String payload) {
+        synchronized (this) {
+            if (!connectIfNeeded()) {
+                return;
+            }
+            try {
+                publisher.basicPublish(exchange, room, new AMQP.BasicProperties.Builder().contentType("text/plain").build(),
+                        payload.getBytes(StandardCharsets.UTF_8));
+            } catch (Exception e) {
+                LOG.debugf("publish to %s failed (%s); the other nodes' sweeps find the message", room, e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void onRecovery(Runnable action) {
+        recoveryActions.add(action);
+    }
+
+    public synchronized void close() {
+        if (connection != null) {
+            try {
+                connection.close(1_000);
+            } catch (Exception e) {
+                // shutting down anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,385 @@
+package dev.sandbox.chat.room;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.sandbox.chat.ChatConfig;
+import dev.sandbox.chat.fanout.Fanout;
+import dev.sandbox.chat.presence.Presence;
+import dev.sandbox.chat.store.Head;
+import dev.sandbox.chat.store.MessageStore;
+import dev.sandbox.chat.store.Posted;
+import dev.sandbox.chat.store.StoredMessage;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * This node's rooms: who is connected here, and each room's in-order stream.
+ *
+ * <p>Delivery, in the reliable design: a send is stored first (Redis assigns the seq), then
+ * published on the fan-out; every node with members in the room, this one included, receives it and
+ * releases it through the room's reorder buffer. What the fan-out loses (a node killed between
+ * storing and publishing, a broker outage, a Redis pub/sub subscriber away) is found by the
+ * <em>sweep</em>: every {@code chat.sweep-interval} each room compares its last delivered seq with
+ * Redis' head and reads what it missed from history. A gap the buffer cannot close within
+ * {@code chat.reorder-timeout} is read from history too. A new epoch (Redis lost the history)
+ * closes the room's connections with {@link CloseCodes#HISTORY_RESET}, so clients are told.
+ *
+ * <p>Threads: fan-out callbacks and websocket workers touch a room under its monitor and never
+ * call Redis while holding it, except once when the room is first opened on this node; sweeps,
+ * gap fills, presence and heartbeats run on the hub's own scheduler.
+ */
+@ApplicationScoped
+public class RoomHub {
+
+    private static final Logger LOG = Logger.getLogger(RoomHub.class);
+
+    private final ChatConfig config;
+    private final MessageStore store;
+    private final Presence presence;
+    private final Fanout fanout;
+    private final ObjectMapper json;
+    private final boolean reliable;
+    private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
+        var thread = new Thread(runnable, "chat-rooms");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public RoomHub(ChatConfig config, MessageStore store, Presence presence, Fanout fanout, ObjectMapper json) {
+        this.config = config;
+        this.store = store;
+        this.presence = presence;
+        this.fanout = fanout;
+        this.json = json;
+        this.reliable = config.delivery() == ChatConfig.Delivery.RELIABLE;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        try {
+            var removed = presence.removeLeftovers();
+            if (removed > 0) {
+                LOG.infof("removed %d presence entries left by this node's previous process", removed);
+            }
+        } catch (Exception e) {
+            LOG.warnf("presence leftovers not removed (%s): they expire within %s", e.getMessage(), config.presenceTtl());
+        }
+        fanout.start(this::onPayload);
+        fanout.onRecovery(() -> scheduler.execute(this::sweepAll));
+        var sweep = config.sweepInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::sweepAll, sweep, sweep, TimeUnit.MILLISECONDS);
+        var beat = config.heartbeat().toMillis();
+        scheduler.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+    }
+
+    public boolean reliable() {
+        return reliable;
+    }
+
+    /**
+     * Adds a member; returns the room's head as it stands now. The member is buffered (not live)
+     * until {@link #goLive}: subscribe first, read history after, so nothing falls in between.
+     */
+    public Head join(Session session) {
+        while (true) {
+            var room = rooms.computeIfAbsent(session.room(), Room::new);
+            synchronized (room) {
+                if (room.dead) {
+                    continue;
+                }
+                if (!room.ready) {
+                    // Bind before reading the head: every seq above the head is published after
+                    // the binding exists, every seq up to it is in history.
+                    fanout.bind(room.name);
+                    var head = store.head(room.name);
+                    room.delivered = head.seq();
+                    room.epoch = head.epoch();
+                    room.ready = true;
+                }
+                room.sessions.add(session);
+            }
+            presence.join(session.room(), session.id(), session.user());
+            fanout.publish(session.room(), "p|");
+            return store.head(session.room());
+        }
+    }
+
+    /** Ends the seam: replays {@code history} (seq above {@code after}), then buffered live messages; then live. */
+    public void goLive(Session session, long after, List<StoredMessage> history) {
+        var room = rooms.get(session.room());
+        if (room == null) {
+            return;
+        }
+        synchronized (room) {
+            session.goLive(after, history);
+        }
+        scheduler.execute(() -> refreshPresence(room, session));
+    }
+
+    public void leave(Session session) {
+        var room = rooms.get(session.room());
+        if (room != null) {
+            synchronized (room) {
+                room.sessions.remove(session);
+                if (room.sessions.isEmpty()) {
+                    room.dead = true;
+                    rooms.remove(room.name, room);
+                    fanout.unbind(room.name);
+                }
+            }
+        }
+        scheduler.execute(() -> {
+            presence.leave(session.room(), session.id(), session.user());
+            fanout.publish(session.room(), "p|");
+        });
+    }
+
+    /** Stores and publishes; the sender's {@code sent} comes from the result. Blocks on Redis. */
+    public Posted post(Session session, String clientMsgId, String text) {
+        var posted = store.post(session.room(), session.user(), clientMsgId, text, reliable);
+        if (!posted.duplicate()) {
+            fanout.publish(session.room(), "m|" + posted.epoch() + "|" + posted.frame());
+        }
+        return posted;
+    }
+
+    /** A client resumes from above the head: the history went backwards; a new epoch tells everyone. */
+    public Head rotateEpoch(String room, String seen) {
+        return store.rotateEpoch(room, seen);
+    }
+
+    public List<StoredMessage> history(String room, long after, long through) {
+        return store.range(room, after, through);
+    }
+
+    public long ack(Session session, long seq) {
+        return store.ack(session.room(), session.user(), seq);
+    }
+
+    public void typing(Session session) {
+        fanout.publish(session.room(), "t|" + session.user());
+    }
+
+    /** A payload from the fan-out: {@code m|epoch|frame}, {@code p|} (presence changed) or {@code t|user}. */
+    void onPayload(String roomName, String payload) {
+        var room = rooms.get(roomName);
+        if (room == null || payload.length() < 2) {
+            return;
+        }
+        switch (payload.charAt(0)) {
+            case 'p' -> scheduler.execute(() -> refreshPresence(room, null));
+            case 't' -> {
+                var from = payload.substring(2);
+                synchronized (room) {
+                    room.broadcastExcept(from, frame(Map.of("type", "typing", "from", from)));
+                }
+            }
+            case 'm' -> {
+                var split = payload.indexOf('|', 2);
+                var epoch = payload.substring(2, split);
+                var frame = payload.substring(split + 1);
+                onMessage(room, epoch, new StoredMessage(MessageStore.seqOf(frame), frame));
+            }
+            default -> LOG.debugf("unknown fan-out payload in %s", roomName);
+        }
+    }
+
+    private void onMessage(Room room, String epoch, StoredMessage message) {
+        synchronized (room) {
+            if (!room.ready || room.dead) {
+                return;
+            }
+            if (!reliable) {
+                room.deliverAsArrived(message);
+                return;
+            }
+            if (!epoch.equals(room.epoch)) {
+                // Redis' head decides which epoch is current (this payload may be the stale one).
+                scheduler.execute(() -> sweep(room));
+                return;
+            }
+            room.accept(message);
+            scheduleGapFillIfNeeded(room);
+        }
+    }
+
+    /** A seq did not arrive in time: read the missing ones from history. */
+    private void fillGap(Room room) {
+        long from;
+        long through;
+        synchronized (room) {
+            room.gapScheduled = false;
+            if (room.pending.isEmpty() || room.dead) {
+                return;
+            }
+            from = room.delivered;
+            through = room.pending.lastKey();
+        }
+        List<StoredMessage> missing;
+        try {
+            missing = store.range(room.name, from, through);
+        } catch (Exception e) {
+            LOG.debugf("gap in %s not filled yet (%s)", room.name, e.getMessage());
+            synchronized (room) {
+                if (!room.gapScheduled) {
+                    room.gapScheduled = true;
+                    scheduler.schedule(() -> fillGap(room), config.reorderTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+            return;
+        }
+        synchronized (room) {
+            missing.forEach(room::accept);
+            room.skipMissingThrough(through);
+            scheduleGapFillIfNeeded(room);
+        }
+    }
+
+    /** Under the room's monitor: a gap is left (above what was read), so look again after the timeout. */
+    private void scheduleGapFillIfNeeded(Room room) {
+        if (!room.pending.isEmpty() && !room.gapScheduled && !room.dead) {
+            room.gapScheduled = true;
+            scheduler.schedule(() -> fillGap(room), config.reorderTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void sweepAll() {
+        for (var room : new ArrayList<>(rooms.values())) {
+            try {
+                if (reliable) {
+                    sweep(room);
+                }
+                refreshPresence(room, null);
+            } catch (Exception e) {
+                LOG.debugf("sweep of %s skipped: %s", room.name, e.getMessage());
+            }
+        }
+    }
+
+    /** Compares the room with Redis' head: reads what the fan-out lost, or resets on a new epoch. */
+    private void sweep(Room room) {
+        long seen;
+        synchronized (room) {
+            seen = room.delivered;
+        }
+        // Read after noting what was delivered: without lost writes the head is at least that.
+        var head = store.head(room.name);
+        long from;
+        synchronized (room) {
+            if (room.dead || !room.ready) {
+                return;
+            }
+            if (!head.epoch().equals(room.epoch)) {
+                reset(room, head);
+                return;
+            }
+            if (head.seq() < seen) {
+                // Seqs this node delivered are gone from Redis: a new epoch, and everyone is told.
+                reset(room, store.rotateEpoch(room.name, room.epoch));
+                return;
+            }
+            if (head.seq() <= room.delivered || room.gapScheduled) {
+                return;
+            }
+            from = room.delivered;
+        }
+        var missed = store.range(room.name, from, head.seq());
+        synchronized (room) {
+            if (!missed.isEmpty()) {
+                LOG.debugf("sweep delivers %d messages of %s that the fan-out did not bring", missed.size(), room.name);
+            }
+            missed.forEach(room::accept);
+            room.skipMissingThrough(head.seq());
+            scheduleGapFillIfNeeded(room);
+        }
+    }
+
+    /** History was lost: every member is told (closed with HISTORY_RESET) and reconnects into the new epoch. */
+    private void reset(Room room, Head head) {
+        LOG.warnf("room %s: epoch %s replaced by %s (history lost); members reconnect", room.name, room.epoch, head.epoch());
+        room.dead = true;
+        rooms.remove(room.name, room);
+        fanout.unbind(room.name);
+        for (var session : room.snapshot()) {
+            session.close(CloseCodes.HISTORY_RESET);
+        }
+        room.sessions.clear();
+    }
+
+    private void refreshPresence(Room room, Session newcomer) {
+        List<String> online;
+        try {
+            online = presence.online(room.name);
+        } catch (Exception e) {
+            LOG.debugf("presence of %s not read: %s", room.name, e.getMessage());
+            return;
+        }
+        var frame = frame(Map.of("type", "presence", "online", online));
+        synchronized (room) {
+            if (!online.equals(room.online)) {
+                room.online = online;
+                room.broadcast(frame);
+            } else if (newcomer != null) {
+                newcomer.send(frame);
+            }
+        }
+    }
+
+    private void heartbeat() {
+        var entries = new ArrayList<String[]>();
+        for (var room : rooms.values()) {
+            synchronized (room) {
+                for (var session : room.sessions) {
+                    entries.add(new String[] {room.name, session.id(), session.user()});
+                }
+            }
+        }
+        try {
+            presence.renew(entries);
+        } catch (Exception e) {
+            LOG.debugf("presence not renewed: %s", e.getMessage());
+        }
+    }
+
+    /** Presence as this node's rooms see it (for the REST endpoint the store is asked directly). */
+    public int connections() {
+        return rooms.values().stream().mapToInt(room -> {
+            synchronized (room) {
+                return room.sessions.size();
+            }
+        }).sum();
+    }
+
+    public String frame(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @PreDestroy
+    void shutdown() {
+        scheduler.shutdownNow();
+        for (var room : rooms.values()) {
+            for (var session : room.snapshot()) {
+                session.close(CloseCodes.GOING_AWAY);
+                presence.leave(room.name, session.id(), session.user());
+            }
+        }
+    }
+}

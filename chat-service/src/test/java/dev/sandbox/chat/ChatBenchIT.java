@@ -1,0 +1,160 @@
+package dev.sandbox.chat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import com.rabbitmq.client.ConnectionFactory;
+
+import dev.sandbox.chat.testing.ChatNodeProcess;
+import dev.sandbox.chat.testing.WsClient;
+import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.TestInfrastructure;
+
+/**
+ * The figures of docs/chat.md, measured in one run (only when {@code CHAT_BENCH=1}; see
+ * loadtests/chat/bench.sh): cross-node fan-out latency (send on node a, delivery on node b) beside a
+ * raw RabbitMQ publish-to-consume round trip on the same broker, and heap and RSS per idle connection.
+ */
+class ChatBenchIT {
+
+    private static final int SAMPLES = Integer.parseInt(System.getenv().getOrDefault("CHAT_BENCH_SAMPLES", "1000"));
+    private static final int MEMBERS = Integer.parseInt(System.getenv().getOrDefault("CHAT_BENCH_MEMBERS", "10"));
+    private static final int IDLE = Integer.parseInt(System.getenv().getOrDefault("CHAT_BENCH_IDLE", "2000"));
+
+    @Test
+    void measure() throws Exception {
+        Assumptions.assumeTrue("1".equals(System.getenv("CHAT_BENCH")), "a benchmark: run with CHAT_BENCH=1");
+        var infra = TestInfrastructure.with(Component.REDIS, Component.RABBITMQ);
+        var settings = Map.of("CHAT_NAMESPACE", "chat-" + infra.runId(), "CHAT_SENDS_PER_SECOND", "100000", "QUARKUS_LOG_LEVEL", "WARN");
+        var a = new ChatNodeProcess(infra, "chat-service", "bench-a-" + infra.runId(), settings);
+        var b = new ChatNodeProcess(infra, "chat-service-2", "bench-b-" + infra.runId(), settings);
+        var report = new StringBuilder();
+        try {
+            a.start();
+            b.start();
+            a.awaitReady();
+            b.awaitReady();
+            var raw = rabbitRoundTrips(infra);
+            var chat = fanout(a.url(), b.url());
+            report.append(String.format("raw RabbitMQ publish->consume: p50 %.2f ms, p99 %.2f ms (%d samples)%n",
+                    pct(raw, 50), pct(raw, 99), raw.length));
+            report.append(String.format("chat cross-node send->message (%d members, half per node): p50 %.2f ms, p99 %.2f ms; "
+                    + "p99 ratio to raw %.1fx%n", MEMBERS, pct(chat, 50), pct(chat, 99), pct(chat, 99) / pct(raw, 99)));
+            report.append(idle(b)).append('\n');
+        } finally {
+            a.kill();
+            b.kill();
+        }
+        System.out.println("=== chat bench ===\n" + report);
+        var out = System.getenv("CHAT_BENCH_REPORT");
+        if (out != null) {
+            Files.writeString(Path.of(out), report.toString(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static double[] rabbitRoundTrips(TestInfrastructure infra) throws Exception {
+        var endpoint = infra.endpoints().rabbitMq();
+        var factory = new ConnectionFactory();
+        factory.setHost(endpoint.host());
+        factory.setPort(endpoint.port());
+        factory.setUsername(endpoint.user());
+        factory.setPassword(endpoint.password());
+        try (var connection = factory.newConnection("bench")) {
+            var channel = connection.createChannel();
+            var queue = channel.queueDeclare().getQueue();
+            var arrivals = new LinkedBlockingQueue<Long>();
+            channel.basicConsume(queue, true, (tag, delivery) -> arrivals.add(System.nanoTime()), tag -> { });
+            var samples = new double[SAMPLES];
+            for (int i = -100; i < SAMPLES; i++) {
+                var start = System.nanoTime();
+                channel.basicPublish("", queue, null, ("m" + i).getBytes(StandardCharsets.UTF_8));
+                var end = arrivals.poll(5, TimeUnit.SECONDS);
+                if (i >= 0) {
+                    samples[i] = (end - start) / 1e6;
+                }
+            }
+            return samples;
+        }
+    }
+
+    private static double[] fanout(String nodeA, String nodeB) {
+        var room = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        var members = new ArrayList<WsClient>();
+        try {
+            var sender = WsClient.connect(nodeA, room, "sender", null);
+            var receiver = WsClient.connect(nodeB, room, "receiver", null);
+            members.add(sender);
+            members.add(receiver);
+            for (int i = 2; i < MEMBERS; i++) {
+                members.add(WsClient.connect(i % 2 == 0 ? nodeA : nodeB, room, "member" + i, null));
+            }
+            sender.next("welcome");
+            receiver.next("welcome");
+            var samples = new double[SAMPLES];
+            for (int i = -100; i < SAMPLES; i++) {
+                var id = "b" + i;
+                var start = System.nanoTime();
+                sender.sendMessage(id, "bench " + i);
+                receiver.next(f -> "message".equals(f.path("type").asText()) && id.equals(f.path("clientMsgId").asText()));
+                if (i >= 0) {
+                    samples[i] = (System.nanoTime() - start) / 1e6;
+                }
+            }
+            return samples;
+        } finally {
+            members.forEach(WsClient::close);
+        }
+    }
+
+    private static String idle(ChatNodeProcess node) throws Exception {
+        var before = heapAfterGc(node);
+        var rssBefore = node.rssBytes();
+        var room = "idle-" + UUID.randomUUID().toString().substring(0, 8);
+        var clients = new ArrayList<WsClient>();
+        try {
+            for (int i = 0; i < IDLE; i++) {
+                clients.add(WsClient.connect(node.url(), room + "-" + (i % 50), "idle" + i, null));
+            }
+            clients.get(clients.size() - 1).next("welcome");
+            var after = heapAfterGc(node);
+            var rssAfter = node.rssBytes();
+            return String.format("idle connections on one node: %d open; heap after GC %.1f MB -> %.1f MB (%.1f KB per connection); "
+                    + "RSS %.0f MB -> %.0f MB (%.1f KB per connection)", IDLE, before / 1e6, after / 1e6, (after - before) / 1024.0 / IDLE,
+                    rssBefore / 1e6, rssAfter / 1e6, (rssAfter - rssBefore) / 1024.0 / IDLE);
+        } finally {
+            clients.forEach(WsClient::close);
+        }
+    }
+
+    /** Heap in use after a full GC of the node (jcmd), so the difference is what connections keep. */
+    private static long heapAfterGc(ChatNodeProcess node) throws Exception {
+        var jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        new ProcessBuilder(jcmd, String.valueOf(node.pid()), "GC.run").redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+        var metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.url() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return (long) metrics.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static double pct(double[] samples, int p) {
+        var sorted = samples.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# ./sandbox bench chat: cross-node fan-out latency p50/p99 beside a raw RabbitMQ publish->consume
+# round trip on the same broker, and heap/RSS per idle connection, in one run (ChatBenchIT: two
+# chat nodes as processes, infrastructure of its own on free ports, torn down at the end).
+# Knobs: CHAT_BENCH_SAMPLES (1000), CHAT_BENCH_MEMBERS (10), CHAT_BENCH_IDLE (2000).
+set -euo pipefail
+source "$SANDBOX_ROOT/loadtests/lib.sh"
+
+REPORT="$(report_dir chat)"
+say() { printf '[bench chat] %s\n' "$*"; }
+
+say "packaging chat-service and running ChatBenchIT (report in $REPORT)"
+cd "$SANDBOX_ROOT"
+CHAT_BENCH=1 CHAT_BENCH_REPORT="$REPORT/report.txt" ./mvnw -B -q -pl chat-service -am verify \
+  -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test=ChatBenchIT -Dfailsafe.failIfNoSpecifiedTests=false > "$REPORT/build.log" 2>&1 \
+  || { say "failed; see $REPORT/build.log"; tail -30 "$REPORT/build.log"; exit 1; }
+cat "$REPORT/report.txt"
