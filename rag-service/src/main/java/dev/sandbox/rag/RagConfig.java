@@ -67,8 +67,8 @@ public interface RagConfig {
         @WithDefault("100")
         int maxWordpieces();
 
-        /** Wordpieces of the previous chunk's last sentences repeated at the start of the next. */
-        @WithDefault("20")
+        /** Wordpieces of the previous chunk's last sentences repeated at the start of the next (whole sentences only). */
+        @WithDefault("30")
         int overlapWordpieces();
     }
 

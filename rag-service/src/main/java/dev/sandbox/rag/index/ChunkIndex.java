@@ -109,11 +109,11 @@ public class ChunkIndex {
     }
 
     /** Replaces a document's record and chunks in one commit: readers see all the new chunks or none. */
-    public void replace(DocumentRecord record, List<Chunk> chunks, List<float[]> vectors) {
+    public void replace(DocumentRecord record, List<Chunk> chunks, List<String> bodies, List<float[]> vectors) {
         var documents = new ArrayList<Document>(chunks.size() + 1);
         documents.add(recordDocument(record));
         for (var i = 0; i < chunks.size(); i++) {
-            documents.add(chunkDocument(record, chunks.get(i), vectors.get(i)));
+            documents.add(chunkDocument(record, chunks.get(i), bodies.get(i), vectors.get(i)));
         }
         try {
             writer.updateDocuments(new Term(DOCUMENT_ID, record.documentId()), documents);
@@ -301,7 +301,7 @@ public class ChunkIndex {
                 doc.get("source"), metadata, doc.get("text"), doc.getField("updatedAt").numericValue().longValue());
     }
 
-    private Document chunkDocument(DocumentRecord record, Chunk chunk, float[] vector) {
+    private Document chunkDocument(DocumentRecord record, Chunk chunk, String body, float[] vector) {
         var doc = new Document();
         doc.add(new StringField(KIND, "chunk", Field.Store.NO));
         doc.add(new StringField(DOCUMENT_ID, record.documentId(), Field.Store.YES));
@@ -311,7 +311,7 @@ public class ChunkIndex {
         doc.add(new StoredField("position", chunk.position()));
         doc.add(new IntPoint("start", chunk.start()));
         doc.add(new StoredField("chunkText", chunk.text()));
-        doc.add(new TextField(BODY, chunk.embeddingText(record.title()), Field.Store.NO));
+        doc.add(new TextField(BODY, body, Field.Store.NO));
         doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.COSINE));
         return doc;
     }

@@ -93,11 +93,17 @@ public class IngestWorker {
             if (!config.chaos().embedDelay().isZero()) {
                 Thread.sleep(config.chaos().embedDelay().toMillis());
             }
-            var vectors = embeddings.embed(chunks.stream().map(chunk -> chunk.embeddingText(record.title())).toList());
+            // The heading path goes in front of the text when the whole still fits the model's window.
+            var window = config.chunking().modelWindow() - 2;
+            var texts = chunks.stream().map(chunk -> {
+                var withContext = chunk.embeddingText(record.title());
+                return embeddings.count(withContext) <= window ? withContext : chunk.text();
+            }).toList();
+            var vectors = embeddings.embed(texts);
             crashPoints.reach(CrashPoint.BEFORE_INDEX_COMMIT);
             var indexSpan = tracer.spanBuilder("rag.index").startSpan();
             try {
-                index.replace(record.withStatus(DocumentStatus.INDEXED, chunks.size(), null), chunks, vectors.vectors());
+                index.replace(record.withStatus(DocumentStatus.INDEXED, chunks.size(), null), chunks, texts, vectors.vectors());
             } finally {
                 indexSpan.end();
             }
