@@ -36,7 +36,10 @@ public final class Topology {
                     .env("INGESTION_ROLE", "sink"),
             ServiceSpec.of("chat-service", "chat-service", 8083, Set.of(REDIS, RABBITMQ)),
             ServiceSpec.of("chat-service-2", "chat-service", 8093, Set.of(REDIS, RABBITMQ)),
-            ServiceSpec.of("rag-service", "rag-service", 8084, Set.of(RABBITMQ, REDIS)));
+            // The gateway's keys verify callers; Lucene's vector search wants the incubating Vector API.
+            ServiceSpec.of("rag-service", "rag-service", 8084, Set.of(RABBITMQ, REDIS))
+                    .env("SANDBOX_IDENTITY_JWKS_URL", "{url:gateway}/.well-known/jwks.json")
+                    .env("JDK_JAVA_OPTIONS", "--add-modules=jdk.incubator.vector"));
 
     private Topology() {
     }

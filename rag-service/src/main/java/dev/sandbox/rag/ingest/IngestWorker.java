@@ -72,6 +72,7 @@ public class IngestWorker {
                 return;
             }
             var record = found.get();
+            LOG.infof("indexing %s", record.documentId());
             var marker = config.chaos().failIngestMarker();
             if (marker.isPresent() && record.text().contains(marker.get())) {
                 throw new IllegalStateException("injected failure");
