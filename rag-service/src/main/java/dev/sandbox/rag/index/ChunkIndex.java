@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
@@ -82,11 +83,16 @@ public class ChunkIndex {
 
     private final Tracer tracer;
 
+    @Inject
     ChunkIndex(RagConfig config, ObjectMapper json, Tracer tracer) {
+        this(Path.of(config.dataDir()).resolve("index"), json, tracer);
+    }
+
+    /** An index in {@code path}, outside CDI (the retrieval eval builds its own). */
+    public ChunkIndex(Path path, ObjectMapper json, Tracer tracer) {
         this.json = json;
         this.tracer = tracer;
         try {
-            var path = Path.of(config.dataDir()).resolve("index");
             Files.createDirectories(path);
             var writerConfig = new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
             this.writer = new IndexWriter(FSDirectory.open(path), writerConfig);
@@ -317,7 +323,7 @@ public class ChunkIndex {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         try {
             searchers.close();
             writer.close();
