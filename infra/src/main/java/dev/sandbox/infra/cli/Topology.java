@@ -39,7 +39,9 @@ public final class Topology {
             // The gateway's keys verify callers; Lucene's vector search wants the incubating Vector API.
             ServiceSpec.of("rag-service", "rag-service", 8084, Set.of(RABBITMQ, REDIS))
                     .env("SANDBOX_IDENTITY_JWKS_URL", "{url:gateway}/.well-known/jwks.json")
-                    .env("JDK_JAVA_OPTIONS", "--add-modules=jdk.incubator.vector"));
+                    .env("JDK_JAVA_OPTIONS", "--add-modules=jdk.incubator.vector")
+                    // "Ask the sandbox about itself": the project's docs are ingested at start.
+                    .env("RAG_INGEST_SEED_DIR", "docs"));
 
     private Topology() {
     }

@@ -43,6 +43,7 @@ public final class RagServiceProcess {
         this.environment = new LinkedHashMap<>(infra.endpoints().environment(spec.needs(), null));
         this.environment.putAll(spec.environment());
         this.environment.remove("SANDBOX_IDENTITY_JWKS_URL");
+        this.environment.remove("RAG_INGEST_SEED_DIR");
         this.environment.put("SANDBOX_IDENTITY_PUBLIC_KEY", GatewayTokens.publicKeyPem());
         this.environment.put("QUARKUS_HTTP_PORT", String.valueOf(process.port()));
         this.environment.put("QUARKUS_PROFILE", "prod");
