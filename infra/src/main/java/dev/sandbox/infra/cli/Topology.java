@@ -39,7 +39,12 @@ public final class Topology {
                     .env("SANDBOX_IDENTITY_JWKS_URL", "{url:gateway}/.well-known/jwks.json"),
             ServiceSpec.of("chat-service-2", "chat-service", 8093, Set.of(REDIS, RABBITMQ))
                     .env("SANDBOX_IDENTITY_JWKS_URL", "{url:gateway}/.well-known/jwks.json"),
-            ServiceSpec.of("rag-service", "rag-service", 8084, Set.of(RABBITMQ, REDIS)));
+            // The gateway's keys verify callers; Lucene's vector search wants the incubating Vector API.
+            ServiceSpec.of("rag-service", "rag-service", 8084, Set.of(RABBITMQ, REDIS))
+                    .env("SANDBOX_IDENTITY_JWKS_URL", "{url:gateway}/.well-known/jwks.json")
+                    .env("JDK_JAVA_OPTIONS", "--add-modules=jdk.incubator.vector")
+                    // "Ask the sandbox about itself": the project's docs are ingested at start.
+                    .env("RAG_INGEST_SEED_DIR", "docs"));
 
     /** What shows the services at work: started beside them unless {@code SANDBOX_OBSERVABILITY=off}. */
     public static final Set<Component> OBSERVABILITY = Set.of(Component.ZIPKIN, Component.PROMETHEUS);

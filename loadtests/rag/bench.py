@@ -1,0 +1,56 @@
+"""./sandbox bench rag, the service half: ingest a corpus through the API and time it until every
+document is indexed (chunks/s), then time queries one after another (p50/p99 per mode).
+Usage: bench.py API TOKEN CORPUS_DIR PAGES QUERIES OUT_JSON"""
+import json, os, sys, time, urllib.request, urllib.error, statistics
+
+api, token, corpus, pages, queries, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+
+
+def call(method, path, body=None, content_type="application/json"):
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    req = urllib.request.Request(api + path, data=data, method=method,
+                                 headers={"Authorization": "Bearer " + token, "Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, json.loads(resp.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+files = sorted(f for f in os.listdir(corpus) if f.endswith((".html", ".md")))[:pages]
+start = time.time()
+ids = []
+for name in files:
+    with open(os.path.join(corpus, name), "rb") as f:
+        body = f.read()
+    kind = "text/html" if name.endswith(".html") else "text/markdown"
+    status, answer = call("POST", "/rag/documents?title=" + urllib.parse.quote(name), body, kind)
+    if status == 202:
+        ids.append(answer["documentId"])
+chunks = 0
+pending = set(ids)
+while pending:
+    for doc in list(pending):
+        status, answer = call("GET", "/rag/documents/" + doc)
+        if answer["status"] != "queued":
+            pending.discard(doc)
+            chunks += answer.get("chunks", 0)
+    if pending:
+        time.sleep(0.5)
+elapsed = time.time() - start
+
+questions = ["How do I create an index concurrently?", "What does VACUUM FULL do?", "How are transactions isolated?",
+             "What is a tablespace?", "How do I grant privileges on a schema?", "What does EXPLAIN ANALYZE show?"]
+latency = {}
+for mode in ("bm25", "vector", "hybrid"):
+    times = []
+    for i in range(queries):
+        t = time.time()
+        status, _ = call("POST", "/rag/query", {"question": questions[i % len(questions)] + " " + str(i), "mode": mode, "k": 5})
+        times.append((time.time() - t) * 1000)
+        if status == 429:
+            break
+    times.sort()
+    latency[mode] = {"p50": times[len(times) // 2], "p99": times[min(len(times) - 1, int(len(times) * 0.99))], "n": len(times)}
+json.dump({"documents": len(ids), "chunks": chunks, "seconds": elapsed, "chunks_per_s": chunks / elapsed, "latency": latency},
+          open(out, "w"), indent=1)

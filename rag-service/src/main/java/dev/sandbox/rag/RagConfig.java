@@ -1,0 +1,154 @@
+package dev.sandbox.rag;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import dev.sandbox.rag.pii.PiiKind;
+
+/** Every knob of rag-service, with its default: one root, {@code rag.*}. */
+@ConfigMapping(prefix = "rag")
+public interface RagConfig {
+
+    /** Where the Lucene index (chunks and document records) lives; it survives restarts. */
+    @WithDefault("data/rag")
+    String dataDir();
+
+    Ingest ingest();
+
+    Chunking chunking();
+
+    Embedding embedding();
+
+    Retrieval retrieval();
+
+    Answer answer();
+
+    Pii pii();
+
+    Quota quota();
+
+    Chaos chaos();
+
+    interface Ingest {
+        /** The work queue; {@code <queue>.retry.<n>} and {@code <queue>.dlq} hang off it. */
+        @WithDefault("rag.ingest")
+        String queue();
+
+        /** Attempts before a job goes to the dead-letter queue. */
+        @WithDefault("4")
+        int maxAttempts();
+
+        /** Wait before the first retry; each further retry waits four times longer. */
+        @WithDefault("500ms")
+        Duration firstBackoff();
+
+        /** Jobs a worker holds unacknowledged at once. */
+        @WithDefault("2")
+        int prefetch();
+
+        /** The largest document accepted, in bytes of UTF-8. */
+        @WithDefault("5000000")
+        int maxDocumentBytes();
+
+        /** Markdown files ingested at start ("ask the sandbox about itself"); none when empty. */
+        Optional<String> seedDir();
+    }
+
+    interface Chunking {
+        /** The embedding model's window in wordpieces, [CLS] and [SEP] included. */
+        @WithDefault("128")
+        int modelWindow();
+
+        /** Wordpieces of document text per chunk at most (the section prefix comes on top). */
+        @WithDefault("100")
+        int maxWordpieces();
+
+        /** Wordpieces of the previous chunk's last sentences repeated at the start of the next (whole sentences only). */
+        @WithDefault("30")
+        int overlapWordpieces();
+    }
+
+    interface Embedding {
+        /** Threads embedding in parallel, each running ONNX with one intra-op thread. */
+        @WithDefault("2")
+        int threads();
+
+        @WithDefault("true")
+        boolean cache();
+
+        @WithDefault("P7D")
+        Duration cacheTtl();
+    }
+
+    interface Retrieval {
+        @WithDefault("5")
+        int defaultK();
+
+        @WithDefault("20")
+        int maxK();
+
+        /** Candidates each retriever brings to the fusion. */
+        @WithDefault("50")
+        int candidates();
+
+        /** The constant of reciprocal rank fusion: 1/(rrfK + rank). */
+        @WithDefault("60")
+        int rrfK();
+
+        /** The longest question accepted, in characters. */
+        @WithDefault("2000")
+        int maxQuestionChars();
+    }
+
+    interface Answer {
+        /** Share of the question's content terms the best sentence must contain to count as evidence. */
+        @WithDefault("0.5")
+        double minCoverage();
+
+        /** Sentences quoted at most. */
+        @WithDefault("3")
+        int maxSentences();
+    }
+
+    interface Pii {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("email,phone,card,iban,ip,national-id")
+        Set<PiiKind> kinds();
+
+        /** Region for phone numbers written without a country code. */
+        @WithDefault("US")
+        String defaultRegion();
+    }
+
+    interface Quota {
+        @WithDefault("120")
+        int requestsPerMinute();
+
+        @WithDefault("20000")
+        int tokensPerMinute();
+    }
+
+    /** Faults the tests inject into the worker; all off by default. */
+    interface Chaos {
+        /** Probability (0..1) of halting once the chunks are embedded, before the index commit. */
+        @WithDefault("0")
+        double crashBeforeIndexCommit();
+
+        /** Probability (0..1) of halting after the index commit, before the job is acknowledged. */
+        @WithDefault("0")
+        double crashAfterIndexCommit();
+
+        /** A document whose text contains this marker fails every attempt (a stand-in for a poison input). */
+        Optional<String> failIngestMarker();
+
+        /** A pause before each job's embedding, to make a job long enough to be killed in the middle. */
+        @WithDefault("0ms")
+        Duration embedDelay();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.sandbox.rag.quota;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+
+import dev.sandbox.common.problem.ProblemException;
+import dev.sandbox.rag.RagConfig;
+
+/**
+ * Per-caller limits in Redis, in fixed one-minute windows: requests per minute and tokens per
+ * minute. Counting is one {@code INCRBY} per limit, atomic in Redis, so N concurrent callers (on any
+ * number of instances) never get past the limit together: the request that takes the counter over
+ * is refused and its increment undone. Tokens are reserved up front at an upper bound of what the
+ * request can cost, and what it did not use is given back after: the limit holds even before the
+ * cost is known. A refusal is a 429 with {@code Retry-After} (seconds to the next window). Usage
+ * per caller and day is kept for a week ({@code GET /rag/usage}).
+ */
+@ApplicationScoped
+public class Quotas {
+
+    private static final Logger LOG = Logger.getLogger(Quotas.class);
+
+    private final RedisDataSource redis;
+    private final RagConfig.Quota config;
+    private final Clock clock = Clock.systemUTC();
+
+    Quotas(RedisDataSource redis, RagConfig config) {
+        this.redis = redis;
+        this.config = config.quota();
+    }
+
+    /** Counts one request; 429 when the caller has used this minute's requests. */
+    public void countRequest(String subject) {
+        var minute = minute();
+        var key = "rag:quota:" + subject + ":req:" + minute;
+        var count = increment(key, 1);
+        if (count > config.requestsPerMinute()) {
+            redis.value(Long.class).decrby(key, 1);
+            throw refused("requests", config.requestsPerMinute());
+        }
+    }
+
+    /** Reserves {@code tokens} of this minute's budget; 429 when they do not fit. */
+    public Reservation reserve(String subject, int tokens) {
+        var key = "rag:quota:" + subject + ":tok:" + minute();
+        if (tokens > config.tokensPerMinute()) {
+            throw new ProblemException(413, "request-too-costly", "Request too costly",
+                    "This request may cost " + tokens + " tokens, more than the " + config.tokensPerMinute() + " allowed per minute.");
+        }
+        var count = increment(key, tokens);
+        if (count > config.tokensPerMinute()) {
+            redis.value(Long.class).decrby(key, tokens);
+            throw refused("tokens", config.tokensPerMinute());
+        }
+        return new Reservation(key, tokens);
+    }
+
+    /** Tokens reserved in one window; {@link #settle} gives back what was not used. */
+    public record Reservation(String key, int tokens) {
+    }
+
+    public void settle(Reservation reservation, String subject, Usage usage) {
+        var unused = reservation.tokens() - Math.min(reservation.tokens(), usage.total());
+        try {
+            if (unused > 0) {
+                redis.value(Long.class).decrby(reservation.key(), unused);
+            }
+            var day = "rag:usage:" + subject + ":" + LocalDate.now(clock);
+            var hash = redis.hash(Long.class);
+            hash.hincrby(day, "requests", 1);
+            hash.hincrby(day, "promptTokens", usage.promptTokens());
+            hash.hincrby(day, "completionTokens", usage.completionTokens());
+            hash.hincrby(day, "embeddingTokens", usage.embeddingTokens());
+            redis.key().expire(day, 8 * 24 * 3600);
+        } catch (RuntimeException e) {
+            LOG.warnf("usage not recorded: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    /** The caller's usage per day, newest first, the last {@code days} days. */
+    public List<Map<String, Object>> usage(String subject, int days) {
+        var result = new ArrayList<Map<String, Object>>();
+        var today = LocalDate.now(clock);
+        for (var i = 0; i < days; i++) {
+            var date = today.minusDays(i);
+            var values = redis.hash(Long.class).hgetall("rag:usage:" + subject + ":" + date);
+            var day = new LinkedHashMap<String, Object>();
+            day.put("date", date.toString());
+            for (var field : List.of("requests", "promptTokens", "completionTokens", "embeddingTokens")) {
+                day.put(field, values.getOrDefault(field, 0L));
+            }
+            result.add(day);
+        }
+        return result;
+    }
+
+    /** This minute's counts for the caller. */
+    public Map<String, Object> thisMinute(String subject) {
+        var minute = minute();
+        var values = redis.value(Long.class);
+        var requests = values.get("rag:quota:" + subject + ":req:" + minute);
+        var tokens = values.get("rag:quota:" + subject + ":tok:" + minute);
+        var result = new LinkedHashMap<String, Object>();
+        result.put("requests", requests == null ? 0 : requests);
+        result.put("requestsPerMinute", config.requestsPerMinute());
+        result.put("tokens", tokens == null ? 0 : tokens);
+        result.put("tokensPerMinute", config.tokensPerMinute());
+        return result;
+    }
+
+    private long increment(String key, int by) {
+        var values = redis.value(Long.class);
+        var count = values.incrby(key, by);
+        if (count == by) {
+            // The window's first increment sets its expiry; the window's key name changes each minute.
+            redis.key().expire(key, 120);
+        }
+        return count;
+    }
+
+    private long minute() {
+        return Instant.now(clock).getEpochSecond() / 60;
+    }
+
+    private ProblemException refused(String what, int limit) {
+        var retryAfter = 60 - Instant.now(clock).atZone(ZoneOffset.UTC).getSecond();
+        return new ProblemException(429, "quota-exceeded", "Quota exceeded",
+                "At most " + limit + " " + what + " per minute; try again in " + retryAfter + " s.", List.of(),
+                Map.of("Retry-After", String.valueOf(Math.max(1, retryAfter))));
+    }
+}

@@ -1,0 +1,60 @@
+package dev.sandbox.rag.eval;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.Test;
+
+import dev.sandbox.rag.chunk.Chunk;
+import dev.sandbox.rag.chunk.Chunker;
+import dev.sandbox.rag.chunk.DocumentParser;
+import dev.sandbox.rag.embed.MiniLm;
+
+/**
+ * The model alone, for {@code ./sandbox bench rag} to set the service's figures beside: embeddings
+ * per second over the chunks of docs/*.md (two threads, one ONNX intra-op thread each, as the
+ * service runs it) and the latency of one embedding of a question. Runs only with
+ * {@code -Drag.bench=true}; prints one {@code RAW ...} line.
+ */
+class RawEmbeddingBench {
+
+    @Test
+    void rawEmbeddingThroughputAndLatency() throws Exception {
+        assumeTrue(Boolean.getBoolean("rag.bench"), "a benchmark: -Drag.bench=true");
+        try (var pool = Executors.newFixedThreadPool(2); var model = new MiniLm(pool)) {
+            var chunker = new Chunker(model, 100, 30);
+            var texts = new ArrayList<String>();
+            try (var files = Files.list(Path.of("../docs"))) {
+                for (var file : files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
+                    var text = Files.readString(file, StandardCharsets.UTF_8);
+                    chunker.chunk("bench", DocumentParser.parse(DocumentParser.Format.MARKDOWN, text, UnaryOperator.identity())).stream()
+                            .map(Chunk::text).forEach(texts::add);
+                }
+            }
+            model.embed(texts.subList(0, Math.min(20, texts.size()))); // warm-up
+            var start = System.nanoTime();
+            var embedded = 0;
+            while (System.nanoTime() - start < 20_000_000_000L) {
+                embedded += model.embed(texts).size();
+            }
+            var perSecond = embedded / ((System.nanoTime() - start) / 1e9);
+            var latencies = new double[100];
+            for (var i = 0; i < latencies.length; i++) {
+                var t = System.nanoTime();
+                model.embed(List.of("How does the gateway keep rate limits shared across instances " + i + "?"));
+                latencies[i] = (System.nanoTime() - t) / 1e6;
+            }
+            Arrays.sort(latencies);
+            System.out.printf("RAW embeddings_per_s=%.1f single_embed_p50_ms=%.1f single_embed_p99_ms=%.1f texts=%d%n", perSecond,
+                    latencies[49], latencies[98], embedded);
+        }
+    }
+}
