@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.Response;
 import dev.sandbox.common.problem.ProblemException;
 import dev.sandbox.rag.chunk.DocumentParser.Format;
 import dev.sandbox.rag.identity.Callers;
+import dev.sandbox.rag.index.DocumentRecord;
 import dev.sandbox.rag.quota.Quotas;
 
 /**

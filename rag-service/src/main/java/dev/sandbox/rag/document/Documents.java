@@ -13,10 +13,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.sandbox.common.problem.Problem;
 import dev.sandbox.common.problem.ProblemException;
+import dev.sandbox.common.problem.ProblemTypes;
 import dev.sandbox.rag.RagConfig;
 import dev.sandbox.rag.chunk.Chunker;
 import dev.sandbox.rag.chunk.DocumentParser.Format;
 import dev.sandbox.rag.index.ChunkIndex;
+import dev.sandbox.rag.index.DocumentRecord;
+import dev.sandbox.rag.index.DocumentStatus;
 import dev.sandbox.rag.ingest.IngestJob;
 import dev.sandbox.rag.ingest.IngestQueue;
 import dev.sandbox.rag.pii.PiiRedactor;
@@ -55,7 +58,7 @@ public class Documents {
             throw invalid("text", "the document has no text");
         }
         if (text.length() > config.maxDocumentBytes() || text.getBytes(StandardCharsets.UTF_8).length > config.maxDocumentBytes()) {
-            throw new ProblemException(413, "payload-too-large", "Document too large",
+            throw new ProblemException(413, ProblemTypes.BODY_TOO_LARGE, "Document too large",
                     "At most " + config.maxDocumentBytes() + " bytes of UTF-8 are accepted.");
         }
         if (looksBinary(text)) {

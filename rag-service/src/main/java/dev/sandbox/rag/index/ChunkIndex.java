@@ -52,8 +52,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sandbox.rag.RagConfig;
 import dev.sandbox.rag.chunk.Chunk;
-import dev.sandbox.rag.document.DocumentRecord;
-import dev.sandbox.rag.document.DocumentStatus;
 
 /**
  * The index on local disk: one Lucene index holding each document's record and its chunks (BM25

@@ -14,7 +14,7 @@ import dev.sandbox.rag.chaos.CrashPoint;
 import dev.sandbox.rag.chaos.CrashPoints;
 import dev.sandbox.rag.chunk.Chunker;
 import dev.sandbox.rag.chunk.DocumentParser;
-import dev.sandbox.rag.document.DocumentStatus;
+import dev.sandbox.rag.index.DocumentStatus;
 import dev.sandbox.rag.embed.Embeddings;
 import dev.sandbox.rag.index.ChunkIndex;
 import dev.sandbox.rag.pii.PiiRedactor;

@@ -20,8 +20,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sandbox.rag.chunk.Chunker;
 import dev.sandbox.rag.chunk.DocumentParser;
-import dev.sandbox.rag.document.DocumentRecord;
-import dev.sandbox.rag.document.DocumentStatus;
+import dev.sandbox.rag.index.DocumentRecord;
+import dev.sandbox.rag.index.DocumentStatus;
 import dev.sandbox.rag.embed.MiniLm;
 import dev.sandbox.rag.index.ChunkHit;
 import dev.sandbox.rag.index.ChunkIndex;

@@ -1,4 +1,4 @@
-package dev.sandbox.rag.document;
+package dev.sandbox.rag.index;
 
 /** Where a document is: waiting in the work queue, searchable, or given up on (its reason in {@code error}). */
 public enum DocumentStatus {

@@ -1,4 +1,4 @@
-package dev.sandbox.rag.document;
+package dev.sandbox.rag.index;
 
 import java.util.Map;
 
