@@ -3,7 +3,7 @@ package dev.sandbox.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +27,8 @@ import dev.sandbox.infra.cli.ServiceSpec;
 import dev.sandbox.infra.cli.Topology;
 import dev.sandbox.infra.local.Ports;
 import dev.sandbox.infra.local.RunDirectory;
-import dev.sandbox.infra.testing.ProjectRoot;
+import dev.sandbox.system.stack.SandboxCommand;
+import dev.sandbox.system.stack.SandboxCommand.Result;
 
 /**
  * ./sandbox as a newcomer uses it: up, status, up again, a fault, down. The run has a name and
@@ -38,8 +38,8 @@ import dev.sandbox.infra.testing.ProjectRoot;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SandboxCliIT {
 
-    private static final Path ROOT = ProjectRoot.path();
     private static final String RUN = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final SandboxCommand NEWCOMER = newcomer();
     /** Every infrastructure component and every service of the topology. */
     private static final List<String> COMPONENTS = Stream.concat(
             Arrays.stream(Component.values()).map(Component::id),
@@ -48,9 +48,6 @@ class SandboxCliIT {
     /** Pids and ports seen by status while everything ran. */
     private static final Map<String, Long> PIDS = new HashMap<>();
     private static final List<Integer> PORTS = new ArrayList<>();
-
-    record Result(int exitCode, String output) {
-    }
 
     @Test
     @Order(1)
@@ -136,27 +133,18 @@ class SandboxCliIT {
 
     /** Runs ./sandbox with an environment like a newcomer's: no JAVA_HOME, an old java first on PATH if there is one. */
     private static Result sandbox(Duration timeout, String... args) throws IOException, InterruptedException {
-        var command = new ArrayList<String>();
-        command.add(ROOT.resolve("sandbox").toString());
-        command.addAll(List.of(args));
-        var log = Files.createTempFile("sandbox-cli", ".log");
-        var builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        var environment = builder.environment();
-        environment.remove("JAVA_HOME");
-        environment.put("PATH", oldJdkBin().map(bin -> bin + ":").orElse("") + environment.getOrDefault("PATH", ""));
-        environment.put("SANDBOX_RUN", RUN);
-        // The reactor just built every module; the script must not start a second Maven build.
-        environment.put("SANDBOX_SKIP_BUILD", "1");
-        var process = builder.start();
-        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            throw new AssertionError("./sandbox " + String.join(" ", args) + " took over " + timeout + ":\n" + Files.readString(log));
+        return NEWCOMER.run(timeout, args);
+    }
+
+    private static SandboxCommand newcomer() {
+        var environment = new HashMap<String, String>();
+        environment.put("JAVA_HOME", null);
+        try {
+            environment.put("PATH", oldJdkBin().map(bin -> bin + ":").orElse("") + System.getenv().getOrDefault("PATH", ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        var output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.delete(log);
-        return new Result(process.exitValue(), output);
+        return new SandboxCommand(RUN, environment);
     }
 
     /** A JDK older than 21, to put first on PATH, when the machine has one. */
