@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 
 import com.rabbitmq.client.ConnectionFactory;
 
-import dev.sandbox.chat.testing.ChatNodeProcess;
+import dev.sandbox.chat.testing.ChatNodes;
 import dev.sandbox.chat.testing.WsClient;
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.ServiceUnderTest;
 import dev.sandbox.infra.testing.TestInfrastructure;
 
 /**
@@ -42,8 +43,8 @@ class ChatBenchIT {
         Assumptions.assumeTrue("1".equals(System.getenv("CHAT_BENCH")), "a benchmark: run with CHAT_BENCH=1");
         var infra = TestInfrastructure.with(Component.REDIS, Component.RABBITMQ);
         var settings = Map.of("CHAT_NAMESPACE", "chat-" + infra.runId(), "CHAT_SENDS_PER_SECOND", "100000", "QUARKUS_LOG_LEVEL", "WARN");
-        var a = new ChatNodeProcess(infra, "chat-service", "bench-a-" + infra.runId(), settings);
-        var b = new ChatNodeProcess(infra, "chat-service-2", "bench-b-" + infra.runId(), settings);
+        var a = ChatNodes.node(infra, "chat-service", "bench-a-" + infra.runId(), settings);
+        var b = ChatNodes.node(infra, "chat-service-2", "bench-b-" + infra.runId(), settings);
         var report = new StringBuilder();
         try {
             a.start();
@@ -122,7 +123,7 @@ class ChatBenchIT {
         }
     }
 
-    private static String idle(ChatNodeProcess node) throws Exception {
+    private static String idle(ServiceUnderTest node) throws Exception {
         var before = heapAfterGc(node);
         var rssBefore = node.rssBytes();
         var room = "idle-" + UUID.randomUUID().toString().substring(0, 8);
@@ -143,7 +144,7 @@ class ChatBenchIT {
     }
 
     /** Heap in use after a full GC of the node (jcmd), so the difference is what connections keep. */
-    private static long heapAfterGc(ChatNodeProcess node) throws Exception {
+    private static long heapAfterGc(ServiceUnderTest node) throws Exception {
         var jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         new ProcessBuilder(jcmd, String.valueOf(node.pid()), "GC.run").redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
         var metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.url() + "/q/metrics")).build(),

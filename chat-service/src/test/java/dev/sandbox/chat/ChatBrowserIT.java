@@ -21,7 +21,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import dev.sandbox.chat.testing.ChatNodeProcess;
+import dev.sandbox.chat.testing.ChatNodes;
 import dev.sandbox.chat.testing.Tokens;
 import dev.sandbox.infra.Component;
 import dev.sandbox.infra.testing.TestInfrastructure;
@@ -42,8 +42,8 @@ class ChatBrowserIT {
                 "needs Debian chromium and chromium-driver");
         var infra = TestInfrastructure.with(Component.REDIS, Component.RABBITMQ);
         var settings = Map.of("CHAT_NAMESPACE", "chat-" + infra.runId(), "QUARKUS_LOG_LEVEL", "WARN");
-        var a = new ChatNodeProcess(infra, "chat-service", "browser-a-" + infra.runId(), settings);
-        var b = new ChatNodeProcess(infra, "chat-service-2", "browser-b-" + infra.runId(), settings);
+        var a = ChatNodes.node(infra, "chat-service", "browser-a-" + infra.runId(), settings);
+        var b = ChatNodes.node(infra, "chat-service-2", "browser-b-" + infra.runId(), settings);
         WebDriver alice = null;
         WebDriver bob = null;
         try {

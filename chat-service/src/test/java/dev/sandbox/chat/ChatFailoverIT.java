@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.sandbox.chat.testing.ChatNodeProcess;
+import dev.sandbox.chat.testing.ChatNodes;
 import dev.sandbox.chat.testing.ResilientClient;
 import dev.sandbox.chat.testing.Tokens;
 import dev.sandbox.chat.testing.WsClient;
@@ -84,8 +84,8 @@ class ChatFailoverIT {
         var namespace = "chat-" + infra.runId();
         var settings = Map.of("CHAT_NAMESPACE", namespace, "CHAT_DELIVERY", delivery,
                 "CHAT_SENDS_PER_SECOND", "1000", "QUARKUS_LOG_LEVEL", "WARN");
-        var a = new ChatNodeProcess(infra, "chat-service", "chat-a-" + infra.runId(), settings);
-        var b = new ChatNodeProcess(infra, "chat-service-2", "chat-b-" + infra.runId(), settings);
+        var a = ChatNodes.node(infra, "chat-service", "chat-a-" + infra.runId(), settings);
+        var b = ChatNodes.node(infra, "chat-service-2", "chat-b-" + infra.runId(), settings);
         var clients = new ArrayList<ResilientClient>();
         var senders = Executors.newFixedThreadPool(CLIENTS_PER_NODE * 2);
         try {

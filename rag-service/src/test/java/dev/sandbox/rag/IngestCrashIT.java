@@ -2,6 +2,10 @@ package dev.sandbox.rag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -14,10 +18,12 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.sandbox.common.chaos.CrashPoints;
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.GatewayTokens;
+import dev.sandbox.infra.testing.ServiceUnderTest;
 import dev.sandbox.infra.testing.TestInfrastructure;
-import dev.sandbox.rag.chaos.CrashPoints;
-import dev.sandbox.rag.testing.RagServiceProcess;
+import dev.sandbox.rag.testing.RagServices;
 
 /**
  * The worker dies mid-job and the job still takes effect exactly once; the index and its
@@ -28,15 +34,28 @@ import dev.sandbox.rag.testing.RagServiceProcess;
 class IngestCrashIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final TestInfrastructure infra = TestInfrastructure.with(Component.RABBITMQ, Component.REDIS);
-    private final RagServiceProcess service = new RagServiceProcess(infra, "rag-" + infra.runId());
+    private final ServiceUnderTest service = RagServices.underTest(infra, "rag-" + infra.runId());
 
     @AfterEach
     void stop() {
         if (service.isAlive()) {
             service.kill();
         }
+    }
+
+    /** A request with bob's token; the body, if any, is JSON. */
+    private HttpResponse<String> call(String method, String path, String json) throws Exception {
+        var builder = HttpRequest.newBuilder(URI.create(service.url() + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + GatewayTokens.token("bob", "rag"));
+        if (json != null) {
+            builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String document(String marker, int paragraphs) {
@@ -50,13 +69,13 @@ class IngestCrashIT {
     }
 
     private JsonNode post(String title, String text) throws Exception {
-        var response = service.call("POST", "/rag/documents", JSON.writeValueAsString(Map.of("title", title, "text", text)));
+        var response = call("POST", "/rag/documents", JSON.writeValueAsString(Map.of("title", title, "text", text)));
         assertThat(response.statusCode()).isEqualTo(202);
         return JSON.readTree(response.body());
     }
 
     private JsonNode get(String id) throws Exception {
-        var response = service.call("GET", "/rag/documents/" + id, null);
+        var response = call("GET", "/rag/documents/" + id, null);
         return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
     }
 
@@ -68,13 +87,13 @@ class IngestCrashIT {
     }
 
     private long metric(String name, String outcome) throws Exception {
-        var response = service.call("GET", "/q/metrics", null).body();
+        var response = call("GET", "/q/metrics", null).body();
         var matcher = Pattern.compile("(?m)^" + name + "\\{[^}]*outcome=\"" + outcome + "\"[^}]*} ([0-9.E]+)").matcher(response);
         return matcher.find() ? (long) Double.parseDouble(matcher.group(1)) : 0;
     }
 
     private int chunksFound(String marker, String documentId, int k) throws Exception {
-        var response = service.call("POST", "/rag/query",
+        var response = call("POST", "/rag/query",
                 JSON.writeValueAsString(Map.of("question", "tide tables of the " + marker + " almanac", "mode", "bm25", "k", k)));
         assertThat(response.statusCode()).isEqualTo(200);
         var ids = new java.util.HashSet<String>();

@@ -23,8 +23,8 @@ import io.smallrye.jwt.build.Jwt;
  * class RoomTest { ... given().auth().oauth2(GatewayTokens.token("alice", "chat")) ... }
  * </pre>
  *
- * A service started as an OS process trusts the same key with
- * {@code SANDBOX_IDENTITY_PUBLIC_KEY=}{@link #publicKeyPem()}.
+ * A service started as an OS process ({@link ServiceUnderTest}) trusts the same key with
+ * {@link #environment()}.
  */
 public final class GatewayTokens implements QuarkusTestResourceLifecycleManager {
 
@@ -64,6 +64,14 @@ public final class GatewayTokens implements QuarkusTestResourceLifecycleManager 
     public static String publicKeyPem() {
         var base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(KEYS.getPublic().getEncoded());
         return "-----BEGIN PUBLIC KEY-----\n" + base64 + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    /**
+     * The settings of a service under test that trusts this key in place of fetching the gateway's
+     * ({@code SANDBOX_IDENTITY_JWKS_URL} names the gateway, which does not run; an empty value is no value).
+     */
+    public static Map<String, String> environment() {
+        return Map.of("SANDBOX_IDENTITY_PUBLIC_KEY", publicKeyPem(), "SANDBOX_IDENTITY_JWKS_URL", "");
     }
 
     public static KeyPair keyPair() {

@@ -1,5 +1,6 @@
 package dev.sandbox.infra.testing;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -11,6 +12,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import dev.sandbox.infra.Component;
 import dev.sandbox.infra.Endpoints;
 import dev.sandbox.infra.Infrastructure;
+import dev.sandbox.infra.local.LocalInfrastructure;
 
 /**
  * What a test sees of the shared infrastructure: the endpoints, a run id of its own to make names
@@ -45,6 +47,14 @@ public record TestInfrastructure(Infrastructure infrastructure, String runId) {
     /** {@code name} made unique to this test run: {@code orders.v1} becomes {@code orders.v1-3f2a...}. */
     public String unique(String name) {
         return name + "-" + runId;
+    }
+
+    /**
+     * Where the test's own processes keep their files: the local servers' run directory, removed
+     * when the test JVM exits (the temporary directory under Testcontainers).
+     */
+    public Path directory() {
+        return infrastructure instanceof LocalInfrastructure local ? local.run().path() : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     /** A database of this run's own, created on first use. */
