@@ -8,9 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -29,15 +27,7 @@ import dev.sandbox.infra.testing.WithInfrastructure;
 @WithInfrastructure({Component.KAFKA, Component.POSTGRES})
 class TraceAcrossKafkaTest {
 
-    /** Quarkus exports to every SpanExporter bean: this one keeps the spans for the test to read. */
-    static class Exporter {
-        @Produces
-        @Singleton
-        InMemorySpanExporter exporter() {
-            return InMemorySpanExporter.create();
-        }
-    }
-
+    /** The test kit's InMemorySpans: Quarkus exports to it as to every SpanExporter bean. */
     @Inject
     InMemorySpanExporter exporter;
 
