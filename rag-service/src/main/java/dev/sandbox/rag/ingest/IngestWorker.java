@@ -9,9 +9,8 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
 
+import dev.sandbox.common.chaos.CrashPoints;
 import dev.sandbox.rag.RagConfig;
-import dev.sandbox.rag.chaos.CrashPoint;
-import dev.sandbox.rag.chaos.CrashPoints;
 import dev.sandbox.rag.chunk.Chunker;
 import dev.sandbox.rag.chunk.DocumentParser;
 import dev.sandbox.rag.index.DocumentStatus;
@@ -101,14 +100,14 @@ public class IngestWorker {
                 return embeddings.count(withContext) <= window ? withContext : chunk.text();
             }).toList();
             var vectors = embeddings.embed(texts);
-            crashPoints.reach(CrashPoint.BEFORE_INDEX_COMMIT);
+            crashPoints.reach("before-index-commit", config.chaos().crashBeforeIndexCommit());
             var indexSpan = tracer.spanBuilder("rag.index").startSpan();
             try {
                 index.replace(record.withStatus(DocumentStatus.INDEXED, chunks.size(), null), chunks, texts, vectors.vectors());
             } finally {
                 indexSpan.end();
             }
-            crashPoints.reach(CrashPoint.AFTER_INDEX_COMMIT);
+            crashPoints.reach("after-index-commit", config.chaos().crashAfterIndexCommit());
             ack.run();
             registry.counter("rag_ingest_chunks").increment(chunks.size());
             span.setAttribute("rag.chunks", chunks.size());
