@@ -15,6 +15,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.sandbox.common.problem.ProblemException;
+import dev.sandbox.gateway.GatewayConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.smallrye.mutiny.Uni;
@@ -33,10 +34,9 @@ public class ApiKeyStore {
     private final ReactiveHashCommands<String, String, String> hashes;
     private final Duration timeout;
 
-    public ApiKeyStore(ReactiveRedisDataSource redis,
-            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "gateway.redis-timeout", defaultValue = "500ms") Duration timeout) {
+    public ApiKeyStore(ReactiveRedisDataSource redis, GatewayConfig config) {
         this.hashes = redis.hash(String.class);
-        this.timeout = timeout;
+        this.timeout = config.redisTimeout();
     }
 
     /** The caller a presented key stands for, or empty for an unknown key. */

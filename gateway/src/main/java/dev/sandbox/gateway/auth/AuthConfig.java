@@ -1,14 +1,14 @@
 package dev.sandbox.gateway.auth;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-@ConfigMapping(prefix = "gateway.auth")
+/** Who may call: tokens, dev tokens and the demo API key, {@code gateway.auth.*} (a group of the gateway's root mapping). */
 public interface AuthConfig {
 
     Jwt jwt();
@@ -73,6 +73,6 @@ public interface AuthConfig {
         Set<String> scopes();
 
         /** A file to write a line about the key to: the sandbox CLI shows it when {@code up} ends. */
-        Optional<java.nio.file.Path> noteFile();
+        Optional<Path> noteFile();
     }
 }

@@ -13,6 +13,8 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 
+import dev.sandbox.gateway.GatewayConfig;
+
 /**
  * The sandbox's demo API key: stored (hashed) in Redis at start-up, so that {@code curl -H
  * 'X-API-Key: ...'} works out of the box, and announced in a note the sandbox CLI prints when
@@ -23,8 +25,8 @@ public class DemoApiKeySeeder {
 
     private static final Logger LOG = Logger.getLogger(DemoApiKeySeeder.class);
 
-    void seed(@Observes StartupEvent startup, AuthConfig config, ApiKeyStore store) {
-        var demo = config.demoApiKey();
+    void seed(@Observes StartupEvent startup, GatewayConfig config, ApiKeyStore store) {
+        var demo = config.auth().demoApiKey();
         if (!demo.enabled()) {
             return;
         }

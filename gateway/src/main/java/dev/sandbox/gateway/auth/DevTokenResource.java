@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.sandbox.common.problem.Problem;
 import dev.sandbox.common.problem.ProblemException;
+import dev.sandbox.gateway.GatewayConfig;
 import io.smallrye.jwt.build.Jwt;
 
 /**
@@ -31,8 +32,8 @@ public class DevTokenResource {
     private final AuthConfig config;
     private final TokenKeys keys;
 
-    public DevTokenResource(AuthConfig config, TokenKeys keys) {
-        this.config = config;
+    public DevTokenResource(GatewayConfig config, TokenKeys keys) {
+        this.config = config.auth();
         this.keys = keys;
     }
 

@@ -10,6 +10,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
 import dev.sandbox.common.identity.TokenVerifier;
+import dev.sandbox.gateway.GatewayConfig;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -29,8 +30,8 @@ public class JwtVerifier {
     private final TokenVerifier verifier;
     private final Cache<String, TokenVerifier.Verified> verified;
 
-    public JwtVerifier(AuthConfig config, TokenKeys keys) {
-        var jwt = config.jwt();
+    public JwtVerifier(GatewayConfig config, TokenKeys keys) {
+        var jwt = config.auth().jwt();
         this.verified = Caffeine.newBuilder()
                 .maximumSize(jwt.verifiedCacheSize())
                 .expireAfter(Expiry.creating((String token, TokenVerifier.Verified entry) -> timeLeft(entry.expires())))

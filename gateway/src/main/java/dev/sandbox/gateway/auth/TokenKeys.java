@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.sandbox.common.identity.TokenVerifier;
+import dev.sandbox.gateway.GatewayConfig;
 import io.smallrye.jwt.util.KeyUtils;
 
 /**
@@ -33,7 +34,8 @@ public class TokenKeys {
     private final Optional<PrivateKey> signingKey;
     private final Map<String, PublicKey> trusted;
 
-    public TokenKeys(AuthConfig config) {
+    public TokenKeys(GatewayConfig gateway) {
+        var config = gateway.auth();
         var devTokens = config.devTokens();
         var signing = devTokens.enabled() ? Optional.of(signingPair(devTokens.signingKey())) : Optional.<KeyPair>empty();
         this.signingKey = signing.map(KeyPair::getPrivate);

@@ -9,6 +9,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.smallrye.jwt.build.Jwt;
 
+import dev.sandbox.gateway.GatewayConfig;
+
 /**
  * The credential the services behind the gateway see: always a bearer token of the gateway's, so
  * that they check one kind (common's {@code GatewayIdentity}). A token caller's own token goes on
@@ -32,8 +34,8 @@ public class UpstreamTokens {
             .expireAfterWrite(LIFETIME.dividedBy(2))
             .build();
 
-    public UpstreamTokens(AuthConfig config, TokenKeys keys) {
-        this.config = config;
+    public UpstreamTokens(GatewayConfig config, TokenKeys keys) {
+        this.config = config.auth();
         this.keys = keys;
     }
 

@@ -16,9 +16,9 @@ import org.jboss.logging.Logger;
 
 import dev.sandbox.common.problem.ProblemException;
 import dev.sandbox.common.work.Backoff;
+import dev.sandbox.gateway.GatewayConfig;
 import dev.sandbox.gateway.auth.UpstreamTokens;
 import dev.sandbox.gateway.observability.Exchange;
-import dev.sandbox.gateway.resilience.ResilienceConfig;
 import dev.sandbox.gateway.resilience.UpstreamGuards;
 import dev.sandbox.gateway.resilience.UpstreamUnavailable;
 import dev.sandbox.gateway.routing.Route;
@@ -66,7 +66,8 @@ public class Forwarder {
     private final long breakerDelaySeconds;
 
     public Forwarder(RouteTable routes, UpstreamClients clients, UpstreamGuards guards, Vertx vertx, MeterRegistry metrics,
-            ResilienceConfig config, UpstreamTokens tokens) {
+            GatewayConfig gateway, UpstreamTokens tokens) {
+        var config = gateway.resilience();
         this.tokens = tokens;
         this.routes = routes;
         this.clients = clients;

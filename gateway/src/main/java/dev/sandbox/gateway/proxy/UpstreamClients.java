@@ -1,11 +1,7 @@
 package dev.sandbox.gateway.proxy;
 
-import java.time.Duration;
-
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -14,6 +10,8 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.tracing.TracingPolicy;
+
+import dev.sandbox.gateway.GatewayConfig;
 
 /**
  * The Vert.x clients the gateway talks to upstreams with: non-blocking, pooled keep-alive
@@ -26,9 +24,9 @@ public class UpstreamClients {
     private final HttpClient http;
     private final WebSocketClient webSockets;
 
-    public UpstreamClients(Vertx vertx,
-            @ConfigProperty(name = "gateway.upstream.connect-timeout", defaultValue = "1s") Duration connectTimeout,
-            @ConfigProperty(name = "gateway.upstream.pool-size", defaultValue = "128") int poolSize) {
+    public UpstreamClients(Vertx vertx, GatewayConfig config) {
+        var connectTimeout = config.upstream().connectTimeout();
+        var poolSize = config.upstream().poolSize();
         var options = new HttpClientOptions()
                 .setConnectTimeout((int) connectTimeout.toMillis())
                 .setKeepAlive(true)

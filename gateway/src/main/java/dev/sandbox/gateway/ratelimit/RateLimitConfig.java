@@ -3,10 +3,9 @@ package dev.sandbox.gateway.ratelimit;
 import java.time.Duration;
 import java.util.Map;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-@ConfigMapping(prefix = "gateway.rate-limit")
+/** The limiter, gateway-wide: {@code gateway.rate-limit.*} (a group of the gateway's root mapping). A route may choose its own algorithm and limits ({@link RouteLimits}). */
 public interface RateLimitConfig {
 
     @WithDefault("true")
@@ -14,7 +13,7 @@ public interface RateLimitConfig {
 
     /** fixed-window, sliding-log, sliding-window-counter or token-bucket; a route may choose its own. */
     @WithDefault("sliding-window-counter")
-    String algorithm();
+    Algorithm algorithm();
 
     /** What to do when Redis does not answer in time: let requests through (open) or refuse them (closed). */
     @WithDefault("open")

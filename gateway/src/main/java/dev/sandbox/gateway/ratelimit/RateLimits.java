@@ -2,6 +2,7 @@ package dev.sandbox.gateway.ratelimit;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -9,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.sandbox.gateway.GatewayConfig;
 import dev.sandbox.gateway.auth.Caller;
 import dev.sandbox.gateway.routing.Route;
 import io.micrometer.core.instrument.Counter;
@@ -30,14 +32,14 @@ public class RateLimits {
     private static final Logger LOG = Logger.getLogger(RateLimits.class);
 
     private final RateLimitConfig config;
-    private final Algorithm defaultAlgorithm;
+    private final Map<String, ? extends RouteLimits> routes;
     private final Map<Algorithm, RedisRateLimiter> limiters = new EnumMap<>(Algorithm.class);
     private final MeterRegistry metrics;
     private final AtomicBoolean degraded = new AtomicBoolean();
 
-    public RateLimits(RateLimitConfig config, ReactiveRedisDataSource redis, MeterRegistry metrics) {
-        this.config = config;
-        this.defaultAlgorithm = Algorithm.of(config.algorithm());
+    public RateLimits(GatewayConfig gateway, ReactiveRedisDataSource redis, MeterRegistry metrics) {
+        this.config = gateway.rateLimit();
+        this.routes = gateway.routes();
         for (var algorithm : Algorithm.values()) {
             limiters.put(algorithm, new RedisRateLimiter(algorithm, redis));
         }
@@ -49,7 +51,7 @@ public class RateLimits {
     }
 
     public Algorithm algorithm(Route route) {
-        return route.algorithm().map(Algorithm::of).orElse(defaultAlgorithm);
+        return own(route).flatMap(RouteLimits::algorithm).orElse(config.algorithm());
     }
 
     public Uni<Decision> check(Route route, Caller caller) {
@@ -101,9 +103,14 @@ public class RateLimits {
         if (tierConfig == null) {
             throw new IllegalStateException("gateway.rate-limit.tiers." + Caller.ANONYMOUS_TIER + " is not configured");
         }
-        var requests = route.limits().getOrDefault(tier, tierConfig.limit());
+        var requests = own(route).map(limits -> limits.limits().get(tier)).orElse(tierConfig.limit());
         var key = "gateway:rl:{" + route.name() + ":" + caller.limitKey() + "}:" + algorithm.id();
         return new Limit(key, requests, tierConfig.window());
+    }
+
+    /** The route's own limiter settings, if the route table's configuration has it (every routed request's does). */
+    private Optional<RouteLimits> own(Route route) {
+        return Optional.ofNullable(routes.get(route.name()));
     }
 
     private static String describe(Throwable failure) {

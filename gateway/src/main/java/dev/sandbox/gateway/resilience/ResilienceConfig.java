@@ -3,10 +3,9 @@ package dev.sandbox.gateway.resilience;
 import java.time.Duration;
 
 import io.quarkus.runtime.configuration.MemorySize;
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-@ConfigMapping(prefix = "gateway.resilience")
+/** Retries, breakers and bulkheads per upstream instance: {@code gateway.resilience.*} (a group of the gateway's root mapping). */
 public interface ResilienceConfig {
 
     Retry retry();

@@ -12,6 +12,7 @@ import jakarta.enterprise.util.TypeLiteral;
 
 import org.jboss.logging.Logger;
 
+import dev.sandbox.gateway.GatewayConfig;
 import dev.sandbox.gateway.routing.Upstream;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,8 +37,8 @@ public class UpstreamGuards {
     private final MeterRegistry metrics;
     private final ConcurrentHashMap<String, TypedGuard<Uni<HttpClientResponse>>> guards = new ConcurrentHashMap<>();
 
-    public UpstreamGuards(ResilienceConfig config, MeterRegistry metrics) {
-        this.config = config;
+    public UpstreamGuards(GatewayConfig config, MeterRegistry metrics) {
+        this.config = config.resilience();
         this.metrics = metrics;
     }
 

@@ -2,23 +2,18 @@ package dev.sandbox.gateway.routing;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * One configured route: a public path prefix served by one or more upstream instances.
- *
- * @param algorithm the limiter algorithm of this route, or empty for the gateway-wide one
- * @param limits    per-tier request limits overriding the tiers' defaults
+ * One configured route: a public path prefix served by one or more upstream instances. How it is
+ * limited is the limiter's business ({@code RouteLimits}, read by route name).
  */
 public record Route(String name, String prefix, String upstreamPrefix, List<Upstream> upstreams, Duration timeout,
-        Set<String> scopes, boolean anonymous, Optional<String> algorithm, Map<String, Integer> limits) {
+        Set<String> scopes, boolean anonymous) {
 
     public Route {
         upstreams = List.copyOf(upstreams);
         scopes = Set.copyOf(scopes);
-        limits = Map.copyOf(limits);
     }
 
     /** Whether {@code path} is under this route's prefix, on a segment boundary. */

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.sandbox.gateway.GatewayConfig;
+
 /**
  * Picks the route of a request path (the longest matching prefix) and, for each attempt, the next
  * upstream instance of that route in turn. Paths that could climb out of a route once normalised
@@ -22,14 +24,14 @@ public class RouteTable {
     private final List<Route> routes;
     private final ConcurrentHashMap<String, AtomicInteger> turns = new ConcurrentHashMap<>();
 
-    public RouteTable(RoutesConfig config) {
+    public RouteTable(GatewayConfig config) {
         this.routes = config.routes().entrySet().stream()
                 .map(entry -> route(entry.getKey(), entry.getValue()))
                 .sorted(Comparator.comparingInt((Route route) -> route.prefix().length()).reversed())
                 .toList();
     }
 
-    private static Route route(String name, RoutesConfig.RouteConfig config) {
+    private static Route route(String name, RouteConfig config) {
         var prefix = stripTrailingSlash(config.prefix());
         if (!prefix.startsWith("/") || !isSafe(prefix)) {
             throw new IllegalArgumentException("gateway.routes." + name + ".prefix must be an absolute, plain path: " + prefix);
@@ -39,7 +41,7 @@ public class RouteTable {
         }
         return new Route(name, prefix, stripTrailingSlash(config.upstreamPrefix().orElse(prefix)),
                 config.upstreams().stream().map(Upstream::new).toList(), config.timeout(),
-                config.scopes().orElse(Set.of()), config.anonymous(), config.algorithm(), config.limits());
+                config.scopes().orElse(Set.of()), config.anonymous());
     }
 
     public List<Route> routes() {

@@ -1,0 +1,17 @@
+package dev.sandbox.gateway.ratelimit;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How one route is limited: the limiter's own keys beside the route's routing, under
+ * {@code gateway.routes.<name>.*} ({@code algorithm=token-bucket}, {@code limits.free=10}).
+ */
+public interface RouteLimits {
+
+    /** The limiter algorithm for this route; the gateway-wide one when absent. */
+    Optional<Algorithm> algorithm();
+
+    /** Requests per tier window, per tier, overriding the tier's default for this route. */
+    Map<String, Integer> limits();
+}
