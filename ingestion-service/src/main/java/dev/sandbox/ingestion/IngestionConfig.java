@@ -47,9 +47,6 @@ public interface IngestionConfig {
         /** Partitions of the events topic: the sink's parallelism (per-source order holds within one). */
         @WithDefault("6")
         int partitions();
-
-        @WithDefault("1")
-        short replicationFactor();
     }
 
     interface Producer {

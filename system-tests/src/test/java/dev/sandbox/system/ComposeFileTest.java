@@ -58,7 +58,7 @@ class ComposeFileTest {
 
     @Test
     void postgresStartsWithEveryServiceDatabase() throws Exception {
-        var init = Files.readString(DeploymentTopology.ROOT.resolve("deploy/postgres/init-databases.sql"));
+        var init = Files.readString(DeploymentTopology.ROOT.resolve("deploy/base/postgres/init-databases.sql"));
         DeploymentTopology.databases().forEach(database -> assertThat(init).contains("CREATE DATABASE " + database + ";"));
     }
 }

@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -18,7 +17,7 @@ import dev.sandbox.ingestion.IngestionConfig;
  * This service's choices on top of common's {@link KafkaClients}: the producer's batching and
  * timeouts come from {@code ingestion.producer.*}; values are the encoded events' bytes. Also
  * declares the events topic (its partitions are the sink's parallelism) and the dead-letter topic,
- * which common's {@code KafkaTopics} creates.
+ * which common's {@code KafkaTopics} creates with the cluster's replication settings.
  */
 @ApplicationScoped
 public class KafkaPolicy {
@@ -36,8 +35,8 @@ public class KafkaPolicy {
     static DeclaredTopics topics(IngestionConfig config) {
         var topics = config.topics();
         return DeclaredTopics.of(
-                new NewTopic(topics.events(), topics.partitions(), topics.replicationFactor()),
-                new NewTopic(topics.deadLetters(), 1, topics.replicationFactor()));
+                DeclaredTopics.topic(topics.events(), topics.partitions()),
+                DeclaredTopics.topic(topics.deadLetters(), 1));
     }
 
     /** A producer of events (see {@link KafkaClients#producerConfig}), batched and bounded as configured. */

@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,15 +34,15 @@ public class KafkaPolicy {
 
     /**
      * Partitions as configured; records are keyed by order id, so an order's events stay in order.
-     * {@code min.insync.replicas=1}: the sandbox runs one broker.
+     * Their copies are the cluster's setting ({@code sandbox.topics.*}, common's {@code KafkaTopics}).
      */
     @Produces
     @Singleton
     static DeclaredTopics topics(OrdersConfig orders) {
         var config = orders.topics();
         return DeclaredTopics.of(
-                new NewTopic(config.orders(), config.partitions(), config.replicationFactor()).configs(Map.of("min.insync.replicas", "1")),
-                new NewTopic(config.payments(), config.partitions(), config.replicationFactor()).configs(Map.of("min.insync.replicas", "1")));
+                DeclaredTopics.topic(config.orders(), config.partitions()),
+                DeclaredTopics.topic(config.payments(), config.partitions()));
     }
 
     /** An idempotent producer (see {@link KafkaClients#producerConfig}). */

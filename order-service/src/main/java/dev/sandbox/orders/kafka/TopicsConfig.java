@@ -17,7 +17,4 @@ public interface TopicsConfig {
      */
     @WithDefault("3")
     int partitions();
-
-    @WithDefault("1")
-    short replicationFactor();
 }
