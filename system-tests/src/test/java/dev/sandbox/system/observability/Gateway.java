@@ -78,16 +78,25 @@ final class Gateway {
                 .orElseThrow(() -> new AssertionError("no X-Trace-Id on " + response.uri() + " (" + response.statusCode() + ")"));
     }
 
-    /** Opens a websocket as the user: the gateway (and every service behind it) takes the token as {@code Authorization}. */
+    /**
+     * Opens a websocket as the user: the gateway (and every service behind it) takes the token as
+     * {@code Authorization}. A refused upgrade (a 502 or 503 while a node fetches the gateway's keys
+     * on a busy machine) is tried again a few times, as the chat page reconnects.
+     */
     WebSocket websocket(String base, String path, WebSocket.Listener listener) {
-        try {
-            return HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token)
-                    .buildAsync(URI.create(base.replaceFirst("^http", "ws") + path), listener).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new AssertionError("no websocket at " + base + path + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
+        for (var attempt = 1;; attempt++) {
+            try {
+                return HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token)
+                        .buildAsync(URI.create(base.replaceFirst("^http", "ws") + path), listener).get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                if (attempt == 5) {
+                    throw new AssertionError("no websocket at " + base + path + " after " + attempt + " attempts: " + e, e);
+                }
+                pause(Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
         }
     }
 
