@@ -82,10 +82,14 @@ public record Endpoints(Map<Component, Endpoint> byComponent) {
         }
     }
 
-    /** The metrics store: its query UI and HTTP API. */
+    /** The metrics store: its query UI and HTTP API, and the dashboards it serves (deploy/observability). */
     public record Prometheus(String host, int port) implements Endpoint {
         public String url() {
             return "http://" + host + ":" + port;
+        }
+
+        public String dashboardsUrl() {
+            return url() + "/consoles/overview.html";
         }
     }
 

@@ -56,6 +56,53 @@ class ComposeFileTest {
         assertThat(services.path(Component.KAFKA.id()).path("image").asText()).isEqualTo(ContainerInfrastructure.KAFKA_IMAGE);
     }
 
+    @ParameterizedTest
+    @FieldSource("SERVICES")
+    void eachServiceSendsItsSpansToZipkinUnderItsOwnName(ServiceSpec service) throws Exception {
+        var definition = compose().path("services").path(service.name());
+        assertThat(definition.path("environment").path("SANDBOX_TRACING_ZIPKIN_ENDPOINT").asText())
+                .isEqualTo("http://zipkin:" + Component.ZIPKIN.defaultPort() + "/api/v2/spans");
+        assertThat(definition.path("environment").path("QUARKUS_OTEL_SERVICE_NAME").asText()).isEqualTo(service.name());
+        assertThat(definition.path("depends_on").has(Component.ZIPKIN.id())).isTrue();
+    }
+
+    @Test
+    void zipkinAndPrometheusRunAsInTheSandboxWithTheDashboards() throws Exception {
+        var services = compose().path("services");
+        var zipkin = services.path(Component.ZIPKIN.id());
+        assertThat(zipkin.path("image").asText()).isEqualTo("openzipkin/zipkin:" + DeploymentTopology.ZIPKIN_VERSION);
+        assertThat(zipkin.path("ports").get(0).asText()).isEqualTo("9411:" + Component.ZIPKIN.defaultPort());
+        assertThat(zipkin.path("healthcheck").path("test").toString()).contains("/health");
+
+        var prometheus = services.path(Component.PROMETHEUS.id());
+        assertThat(prometheus.path("image").asText()).isEqualTo(DeploymentTopology.PROMETHEUS_IMAGE);
+        assertThat(prometheus.path("ports").get(0).asText()).isEqualTo("9090:" + Component.PROMETHEUS.defaultPort());
+        assertThat(prometheus.path("healthcheck").path("test").toString()).contains("/-/ready");
+        assertThat(prometheus.path("volumes").toString())
+                .contains("./deploy/observability/prometheus/compose.yml:/etc/prometheus/prometheus.yml")
+                .contains("./deploy/observability/consoles:/etc/prometheus/consoles")
+                .contains("./deploy/observability/console_libraries:/etc/prometheus/console_libraries");
+        assertThat(prometheus.path("command").toString())
+                .contains("--web.console.templates=/etc/prometheus/consoles")
+                .contains("--web.console.libraries=/etc/prometheus/console_libraries");
+    }
+
+    /** Prometheus scrapes every service by its name and port, labelled as ./sandbox labels it; promtool accepts the file. */
+    @Test
+    void prometheusScrapesEveryService() throws Exception {
+        var file = DeploymentTopology.ROOT.resolve("deploy/observability/prometheus/compose.yml");
+        var config = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        var job = config.path("scrape_configs").get(0);
+        assertThat(job.path("metrics_path").asText()).isEqualTo("/q/metrics");
+        var targets = new java.util.HashMap<String, String>();
+        job.path("static_configs").forEach(group -> group.path("targets")
+                .forEach(target -> targets.put(group.path("labels").path("service").asText(), target.asText())));
+        var expected = new java.util.HashMap<String, String>();
+        SERVICES.forEach(service -> expected.put(service.name(), service.name() + ":" + service.port()));
+        assertThat(targets).isEqualTo(expected);
+        DeploymentTopology.run(List.of("promtool", "check", "config", file.toString()));
+    }
+
     @Test
     void postgresStartsWithEveryServiceDatabase() throws Exception {
         var init = Files.readString(DeploymentTopology.ROOT.resolve("deploy/base/postgres/init-databases.sql"));

@@ -25,6 +25,11 @@ final class DeploymentTopology {
 
     static final Path ROOT = ProjectRoot.path();
 
+    /** The Zipkin server ./sandbox runs (the root pom's zipkin-server.version), as an image under Compose and Kubernetes. */
+    static final String ZIPKIN_VERSION = rootPomProperty("zipkin-server.version");
+    /** The Prometheus ./sandbox runs is Debian's 2.42; Compose and Kubernetes run the same release, console templates included. */
+    static final String PROMETHEUS_IMAGE = "prom/prometheus:v2.42.0";
+
     static final Endpoints BY_NAME = Endpoints.of(Map.of(
             Component.REDIS, new Endpoints.Redis("redis", Component.REDIS.defaultPort()),
             Component.POSTGRES, new Endpoints.Postgres("postgres", Component.POSTGRES.defaultPort(),
@@ -86,6 +91,24 @@ final class DeploymentTopology {
 
     static List<String> databases() {
         return Topology.SERVICES.stream().map(ServiceSpec::database).filter(Objects::nonNull).distinct().toList();
+    }
+
+    private static String rootPomProperty(String name) {
+        try {
+            var pom = java.nio.file.Files.readString(ROOT.resolve("pom.xml"));
+            var matcher = java.util.regex.Pattern.compile("<" + java.util.regex.Pattern.quote(name) + ">([^<]+)<").matcher(pom);
+            if (!matcher.find()) {
+                throw new IllegalStateException("no property " + name + " in the root pom");
+            }
+            return matcher.group(1).trim();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A tool the sandbox builds once at a pinned version ({@code ./sandbox tool <name>}): its path. */
+    static String tool(String name) throws IOException, InterruptedException {
+        return run(List.of(ROOT.resolve("sandbox").toString(), "tool", name)).strip().lines().reduce((first, last) -> last).orElseThrow();
     }
 
     /** Runs a validation tool on the files; returns its output, failing with it if the tool does. */

@@ -89,6 +89,9 @@ public final class Sandbox {
         var environment = new LinkedHashMap<>(service.spec().environment(infrastructure.endpoints(), service.port(), this::urlOf));
         // Where the service may leave lines for `up` to show (the gateway's demo API key): local runs only.
         environment.put("SANDBOX_NOTES_FILE", service.notesFile().toString());
+        // Spans name the process that made them (order-processor, ingestion-sink, chat-service-2),
+        // not the module it runs: a trace then shows which process did what.
+        environment.put("QUARKUS_OTEL_SERVICE_NAME", service.spec().name());
         return environment;
     }
 

@@ -180,7 +180,7 @@ public final class SandboxCli {
             case Endpoints.RabbitMq rabbit -> "amqp://" + rabbit.host() + ":" + rabbit.port();
             case Endpoints.Kafka kafka -> kafka.bootstrapServers();
             case Endpoints.Zipkin zipkin -> zipkin.url() + " (traces)";
-            case Endpoints.Prometheus prometheus -> prometheus.url() + " (metrics)";
+            case Endpoints.Prometheus prometheus -> prometheus.url() + " (metrics; dashboards " + prometheus.dashboardsUrl() + ")";
         };
     }
 

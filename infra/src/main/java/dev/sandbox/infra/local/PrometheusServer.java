@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -14,7 +15,9 @@ import dev.sandbox.infra.Endpoints;
  * Prometheus from the OS package, scraping every service's {@code /q/metrics} every 5 s. Which
  * services there are is not known when it starts (they get their ports later), so it discovers
  * them from files: one JSON file per service in {@code targets/}, written when the service starts
- * ({@link #writeTarget}) and re-read by Prometheus on its own.
+ * ({@link #writeTarget}) and re-read by Prometheus on its own. It serves the dashboards too: the
+ * console templates of {@code deploy/observability} (one page per service, and an overview), at
+ * {@code /consoles/overview.html}.
  */
 final class PrometheusServer extends LocalServer {
 
@@ -49,13 +52,22 @@ final class PrometheusServer extends LocalServer {
                 """.formatted(path("targets")));
     }
 
+    /** The dashboards, checked into the project: the same files Compose and Kubernetes mount. */
+    static final Path DASHBOARDS = Path.of("deploy", "observability");
+
     @Override
     protected List<String> command() {
-        return List.of(Os.executable("prometheus", "prometheus", Path.of("/usr/bin/prometheus")).toString(),
+        var command = new ArrayList<>(List.of(Os.executable("prometheus", "prometheus", Path.of("/usr/bin/prometheus")).toString(),
                 "--config.file=" + path("prometheus.yml"),
                 "--storage.tsdb.path=" + path("data"),
                 "--storage.tsdb.retention.time=1d",
-                "--web.listen-address=" + host + ":" + clientPort());
+                "--web.listen-address=" + host + ":" + clientPort()));
+        var dashboards = Path.of(System.getProperty("sandbox.root", ".")).toAbsolutePath().resolve(DASHBOARDS);
+        if (Files.isDirectory(dashboards.resolve("consoles"))) {
+            command.add("--web.console.templates=" + dashboards.resolve("consoles"));
+            command.add("--web.console.libraries=" + dashboards.resolve("console_libraries"));
+        }
+        return command;
     }
 
     /** Tells Prometheus to scrape {@code service} at {@code address} (host:port), labelled with its name. */

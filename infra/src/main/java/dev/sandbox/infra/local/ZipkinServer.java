@@ -1,6 +1,7 @@
 package dev.sandbox.infra.local;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -26,6 +27,12 @@ final class ZipkinServer extends LocalServer {
     @Override
     public Endpoints.Zipkin endpoint() {
         return new Endpoints.Zipkin(host, clientPort());
+    }
+
+    /** A Spring Boot server from a 131 MB jar: ready in 4-10 s alone, far later on a machine busy with builds. */
+    @Override
+    protected Duration startTimeout() {
+        return Duration.ofSeconds(120);
     }
 
     @Override

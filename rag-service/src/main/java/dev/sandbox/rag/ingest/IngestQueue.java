@@ -23,6 +23,13 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.MessageProperties;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -39,6 +46,10 @@ import dev.sandbox.rag.RagConfig;
  * after {@code max-attempts} or a permanent failure, to {@code <queue>.dlq} with the reason in
  * the {@code x-failure-reason} header. When RabbitMQ is down at start, connecting is retried in the
  * background with a growing pause; once connected, the client's automatic recovery reconnects.
+ *
+ * <p>A job carries the trace of the request that sent it ({@code traceparent} in its headers, kept
+ * across retries): {@code rag.ingest publish} and {@code rag.ingest process} spans frame the hop, and
+ * the worker's spans continue the request's trace.
  */
 @ApplicationScoped
 public class IngestQueue {
@@ -52,12 +63,14 @@ public class IngestQueue {
     private final ObjectMapper json;
     private final ConnectionFactory factory = new ConnectionFactory();
     private final MeterRegistry registry;
+    private final TextMapPropagator propagator;
+    private final Tracer tracer;
     private volatile Connection connection;
     private Channel publisher;
     private volatile boolean stopping;
     private Thread connector;
 
-    IngestQueue(RagConfig config, IngestWorker worker, ObjectMapper json, MeterRegistry registry,
+    IngestQueue(RagConfig config, IngestWorker worker, ObjectMapper json, MeterRegistry registry, OpenTelemetry telemetry,
             @ConfigProperty(name = "rabbitmq-host", defaultValue = "localhost") String host,
             @ConfigProperty(name = "rabbitmq-port", defaultValue = "5672") int port,
             @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest") String username,
@@ -66,6 +79,8 @@ public class IngestQueue {
         this.worker = worker;
         this.json = json;
         this.registry = registry;
+        this.propagator = telemetry.getPropagators().getTextMapPropagator();
+        this.tracer = telemetry.getTracer("dev.sandbox.rag.ingest");
         factory.setHost(host);
         factory.setPort(port);
         factory.setUsername(username);
@@ -141,13 +156,15 @@ public class IngestQueue {
 
     /** Puts a job on the queue and waits for the broker's confirm; 503 when the broker is not there. */
     public void publish(IngestJob job) {
-        try {
+        var span = messagingSpan("publish", SpanKind.PRODUCER).startSpan();
+        try (var scope = span.makeCurrent()) {
             var body = json.writeValueAsBytes(job);
+            var properties = MessageProperties.PERSISTENT_BASIC.builder().headers(traceHeaders(new HashMap<>())).build();
             synchronized (this) {
                 if (connection == null || publisher == null || !publisher.isOpen()) {
                     throw unavailable();
                 }
-                publisher.basicPublish("", config.queue(), MessageProperties.PERSISTENT_BASIC, body);
+                publisher.basicPublish("", config.queue(), properties, body);
                 publisher.waitForConfirmsOrDie(5_000);
             }
         } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
@@ -159,8 +176,36 @@ public class IngestQueue {
             }
             LOG.warnf("publishing an ingest job failed: %s", e.toString());
             throw unavailable();
+        } finally {
+            span.end();
         }
     }
+
+    private SpanBuilder messagingSpan(String operation, SpanKind kind) {
+        return tracer.spanBuilder(config.queue() + " " + operation).setSpanKind(kind)
+                .setAttribute("messaging.system", "rabbitmq")
+                .setAttribute("messaging.destination.name", config.queue())
+                .setAttribute("messaging.operation.type", operation.equals("publish") ? "send" : operation);
+    }
+
+    /** Adds the current trace context ({@code traceparent}) to a message's headers. */
+    private Map<String, Object> traceHeaders(Map<String, Object> headers) {
+        propagator.inject(Context.current(), headers, Map::put);
+        return headers;
+    }
+
+    private static final TextMapGetter<Map<String, Object>> HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, Object> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, Object> carrier, String key) {
+            var value = carrier == null ? null : carrier.get(key);
+            return value == null ? null : value.toString(); // a LongString when it comes back from the broker
+        }
+    };
 
     private static ProblemException unavailable() {
         return new ProblemException(503, "queue-unavailable", "Ingestion is unavailable",
@@ -175,6 +220,16 @@ public class IngestQueue {
 
         @Override
         public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) throws IOException {
+            var parent = propagator.extract(Context.root(), properties.getHeaders(), HEADERS);
+            var span = messagingSpan("process", SpanKind.CONSUMER).setParent(parent).startSpan();
+            try (var scope = span.makeCurrent()) {
+                handle(envelope, properties, body);
+            } finally {
+                span.end();
+            }
+        }
+
+        private void handle(Envelope envelope, AMQP.BasicProperties properties, byte[] body) throws IOException {
             var channel = getChannel();
             var attempt = attempt(properties);
             IngestJob job;
@@ -222,7 +277,7 @@ public class IngestQueue {
         }
 
         private void republish(Channel channel, String queue, byte[] body, int attempt, String reason) throws IOException {
-            Map<String, Object> headers = new HashMap<>();
+            Map<String, Object> headers = traceHeaders(new HashMap<>());
             headers.put(ATTEMPT, attempt);
             if (reason != null) {
                 headers.put(REASON, reason.length() > 500 ? reason.substring(0, 500) : reason);

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 
@@ -41,9 +42,11 @@ public class QueryService {
     private final Tracer tracer;
     private final RagConfig config;
     private final ExtractiveAnswerer answerer;
+    private final MeterRegistry registry;
 
     QueryService(ChunkIndex index, Embeddings embeddings, PiiRedactor redactor, Quotas quotas, TokenCounter tokens, Tracer tracer,
-            RagConfig config) {
+            RagConfig config, MeterRegistry registry) {
+        this.registry = registry;
         this.index = index;
         this.embeddings = embeddings;
         this.redactor = redactor;
@@ -110,6 +113,10 @@ public class QueryService {
         span.setAttribute("rag.usage.prompt_tokens", usage.promptTokens());
         span.setAttribute("rag.usage.completion_tokens", usage.completionTokens());
         span.setAttribute("rag.usage.embedding_tokens", usage.embeddingTokens());
+        // The same counts as a metric: what a dashboard adds up across queries (cost, quota headroom).
+        registry.counter("rag_tokens", "kind", "prompt").increment(usage.promptTokens());
+        registry.counter("rag_tokens", "kind", "completion").increment(usage.completionTokens());
+        registry.counter("rag_tokens", "kind", "embedding").increment(usage.embeddingTokens());
         LOG.infof("query by %s: mode=%s k=%d hits=%d grounded=%s promptTokens=%d completionTokens=%d embeddingTokens=%d", subject,
                 mode.name().toLowerCase(Locale.ROOT), k, hits.size(), grounded, usage.promptTokens(), usage.completionTokens(),
                 usage.embeddingTokens());
