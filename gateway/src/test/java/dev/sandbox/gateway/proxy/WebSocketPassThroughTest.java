@@ -64,6 +64,27 @@ class WebSocketPassThroughTest {
                 .allMatch(request -> "user:alice".equals(request.headers().get("x-auth-subject")));
     }
 
+    /** A chat node sends its welcome the moment the socket opens: before the gateway has the client's socket. */
+    @Test
+    void aFrameTheUpstreamSendsOnOpenReachesTheClient() throws Exception {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            var first = new CompletableFuture<String>();
+            var socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + TestKeys.token("alice", "test", "pro"))
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(URI.create("ws://127.0.0.1:" + RawHttp.testPort() + "/api/test/ws?greet"), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                            first.complete(data.toString());
+                            return null;
+                        }
+                    }).get(30, TimeUnit.SECONDS);
+
+            assertThat(first).as("attempt " + attempt).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("welcome");
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void anUpgradeWithoutCredentialsIsRefused() {
         CompletableFuture<WebSocket> attempt = HttpClient.newHttpClient().newWebSocketBuilder()
