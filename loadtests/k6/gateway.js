@@ -29,7 +29,7 @@ const everyone = callers(null, 'orders');
 export const options = {
   scenarios: { mix: shape },
   summaryTrendStats: TREND_STATS,
-  thresholds: thresholds(500, 1500, Object.fromEntries(everyone.map((c) =>
+  thresholds: thresholds('mix', 500, 1500, Object.fromEntries(everyone.map((c) =>
     [`gateway_admitted{caller:${c.name}}`, [`count<=${TIER_LIMIT_PER_MINUTE[c.tier] * windows}`]]))),
 };
 

@@ -27,7 +27,7 @@ const retries = new Counter('ingest_retries');
 export const options = {
   scenarios: { batches: scenario({ smokeVus: 2, vus: 6 }) },
   summaryTrendStats: TREND_STATS,
-  thresholds: thresholds(1500, 4000, { events_accepted: ['count>0'] }),
+  thresholds: thresholds('batches', 1500, 4000, { events_accepted: ['count>0'] }),
 };
 
 export function setup() {

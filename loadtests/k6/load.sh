@@ -59,7 +59,8 @@ settings=(-e "PROFILE=$profile" -e "GATEWAY_URL=$gateway" -e "LOAD_RUN=$run" -e 
 [[ -n "$duration" ]] && settings+=(-e "DURATION=$duration")
 [[ -n "$api_key" ]] && settings+=(-e "API_KEY=$api_key")
 code=0
-"$K6" run --no-color "${settings[@]}" --out "csv=$report/metrics.csv" "$HERE/$name.js" || code=$?
+# --address: k6's API server on a free port, so that runs side by side (an experiment's) do not collide.
+"$K6" run --no-color --address 127.0.0.1:0 "${settings[@]}" --out "csv=$report/metrics.csv" "$HERE/$name.js" || code=$?
 case "$code" in
   0) ;;
   99) printf 'load: thresholds crossed (exit 99)\n' ;;

@@ -28,7 +28,7 @@ const MAX_ATTEMPTS = 6;
 export const options = {
   scenarios: { orders: scenario({ smokeVus: 2, vus: 8 }) },
   summaryTrendStats: TREND_STATS,
-  thresholds: thresholds(1000, 3000, {
+  thresholds: thresholds('orders', 1000, 3000, {
     orders_duplicated: ['count==0'],
     orders_placed: ['count>0'],
   }),

@@ -61,12 +61,15 @@ export function latency(p95, p99) {
   return [`p(95)<${p95 * LATENCY_SLACK}`, `p(99)<${p99 * LATENCY_SLACK}`];
 }
 
-/** The thresholds every HTTP script has; `p95`/`p99` in ms for expected answers; `extra` adds its own. */
-export function thresholds(p95, p99, extra = {}) {
+/**
+ * The thresholds every HTTP script has: `p95`/`p99` in ms for the expected answers of the scenario
+ * named (setup()'s requests, tokens and warm-ups, are not in it); `extra` adds the script's own.
+ */
+export function thresholds(scenarioName, p95, p99, extra = {}) {
   return {
     unexpected_responses: ['rate<0.01'],
     checks: ['rate>0.99'],
-    'http_req_duration{expected_response:true}': latency(p95, p99),
+    [`http_req_duration{scenario:${scenarioName},expected_response:true}`]: latency(p95, p99),
     ...extra,
   };
 }
