@@ -16,3 +16,5 @@ CHAT_BENCH=1 CHAT_BENCH_REPORT="$REPORT/report.txt" ./mvnw -B -q -pl chat-servic
   -Dit.test=ChatBenchIT -Dfailsafe.failIfNoSpecifiedTests=false > "$REPORT/build.log" 2>&1 \
   || { say "failed; see $REPORT/build.log"; tail -30 "$REPORT/build.log"; exit 1; }
 cat "$REPORT/report.txt"
+read -r raw chat < <(grep -oE 'p99 [0-9.]+ ms' "$REPORT/report.txt" | grep -oE '[0-9.]+' | head -2 | paste -sd' ') || true
+ratio "$REPORT" "chat cross-node fan-out / raw RabbitMQ, p99 latency" "${chat:-}" "${raw:-}" "ms"

@@ -10,8 +10,9 @@ export const options = {
   thresholds: {
     // Every request must succeed: a 429 or a 5xx here means the comparison is void.
     checks: ['rate>0.999'],
-    // Generous, for a shared 2-core machine: the speed figures are the report, this only catches collapse.
-    http_req_duration: ['p(99)<1000'],
+    // Generous, for a shared 2-core machine: the speed figures are the report, this only catches
+    // collapse. P99_LIMIT_MS loosens it on a machine busy with other work.
+    http_req_duration: [`p(99)<${__ENV.P99_LIMIT_MS || 1000}`],
   },
 };
 

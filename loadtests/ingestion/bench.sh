@@ -67,5 +67,6 @@ for format in csv ndjson; do
   echo "   $format: $(cat "$REPORT/upload-$format.json" | cut -c1-80) in $((SECONDS - started)) s"
 done
 
+ratio "$REPORT" "ingestion / kafka-producer-perf-test, events/s" "$SERVICE_RATE" "$KAFKA_RATE" "events/s"
 "$PYTHON" "$HERE/report.py" "$REPORT" "$SERVICE_RATE" "$KAFKA_RATE" "$UPLOAD_MB" "$DURATION" "$VUS" | tee "$REPORT/summary.txt"
 echo "report: $REPORT/report.md, chart: $REPORT/report.png"

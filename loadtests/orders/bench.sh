@@ -109,6 +109,7 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
+ratio "$REPORT" "exactly-once / at-least-once, orders/s" $(awk -F, 'NR > 1 { s[$2] += $3; n[$2]++ } END { printf "%.1f %.1f", s["transactional"] / n["transactional"], s["at-least-once"] / n["at-least-once"] }' "$results") "orders/s"
 "$PYTHON" - "$results" "$REPORT" "$RATE" "$DURATION" "$BACKLOG" "$ROUNDS" <<'PY'
 import csv, sys
 from collections import defaultdict

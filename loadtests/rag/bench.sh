@@ -52,5 +52,6 @@ for mode, l in s["latency"].items():
 print(f"| rag-service RSS after ingest | {rss} | | | |")
 PY
 echo "$EVAL" >> "$REPORT/report.md"
+ratio "$REPORT" "RAG ingest chunks/s / raw embeddings/s" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["chunks_per_s"])' "$REPORT/service.json")" "$(sed -nE 's/.*embeddings_per_s=([0-9.]+).*/\1/p' <<<"$RAW")" "per second"
 say "results ($REPORT/report.md):"
 cat "$REPORT/report.md"

@@ -52,12 +52,18 @@ public class WebSocketTunnel {
         clients.webSockets().connect(options)
                 .onFailure(failure -> onError.accept(new ProblemException(502, "upstream-unreachable", "Upstream unreachable",
                         "The upstream did not accept the WebSocket: " + failure.getMessage())))
-                .onSuccess(upstreamSocket -> request.toWebSocket()
-                        .onFailure(failure -> upstreamSocket.close())
-                        .onSuccess(clientSocket -> {
-                            pipe(clientSocket, upstreamSocket);
-                            pipe(upstreamSocket, clientSocket);
-                        }));
+                .onSuccess(upstreamSocket -> {
+                    // The upstream may speak first (a chat node sends its welcome on open): hold its
+                    // frames until the client's socket exists, or they would be dropped unread.
+                    upstreamSocket.pause();
+                    request.toWebSocket()
+                            .onFailure(failure -> upstreamSocket.close())
+                            .onSuccess(clientSocket -> {
+                                pipe(clientSocket, upstreamSocket);
+                                pipe(upstreamSocket, clientSocket);
+                                upstreamSocket.resume();
+                            });
+                });
     }
 
     private static void pipe(WebSocketBase from, WebSocketBase to) {

@@ -33,26 +33,23 @@ class WebSocketPassThroughTest {
     @Test
     void textAndBinaryFramesPassThroughBothWays() throws Exception {
         var messages = new LinkedBlockingQueue<Object>();
-        var socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .header("Authorization", "Bearer " + TestKeys.token("alice", "test", "pro"))
-                .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(URI.create("ws://127.0.0.1:" + RawHttp.testPort() + "/api/test/ws"), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        messages.add(data.toString());
-                        webSocket.request(1);
-                        return null;
-                    }
+        var socket = connect("/api/test/ws", new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                messages.add(data.toString());
+                webSocket.request(1);
+                return null;
+            }
 
-                    @Override
-                    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-                        var bytes = new byte[data.remaining()];
-                        data.get(bytes);
-                        messages.add(bytes);
-                        webSocket.request(1);
-                        return null;
-                    }
-                }).get(30, TimeUnit.SECONDS);
+            @Override
+            public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+                var bytes = new byte[data.remaining()];
+                data.get(bytes);
+                messages.add(bytes);
+                webSocket.request(1);
+                return null;
+            }
+        });
 
         socket.sendText("hello through the gateway", true).get(10, TimeUnit.SECONDS);
         assertThat(messages.poll(10, TimeUnit.SECONDS)).isEqualTo("hello through the gateway");
@@ -62,6 +59,32 @@ class WebSocketPassThroughTest {
 
         assertThat(GatewayTestResource.UPSTREAM.received("/ws")).isNotEmpty()
                 .allMatch(request -> "user:alice".equals(request.headers().get("x-auth-subject")));
+    }
+
+    /** A chat node sends its welcome the moment the socket opens: before the gateway has the client's socket. */
+    @Test
+    void aFrameTheUpstreamSendsOnOpenReachesTheClient() throws Exception {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            var first = new CompletableFuture<String>();
+            var socket = connect("/api/test/ws?greet", new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                    first.complete(data.toString());
+                    return null;
+                }
+            });
+
+            assertThat(first).as("attempt " + attempt).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("welcome");
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** alice's WebSocket through the gateway to the test upstream's {@code path}. */
+    private static WebSocket connect(String path, WebSocket.Listener listener) throws Exception {
+        return HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + TestKeys.token("alice", "test", "pro"))
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(URI.create("ws://127.0.0.1:" + RawHttp.testPort() + path), listener).get(30, TimeUnit.SECONDS);
     }
 
     @Test

@@ -27,7 +27,7 @@ import io.vertx.core.json.JsonObject;
  * <li>{@code /status/{code}/**}: that status;</li>
  * <li>{@code /bytes/{n}}: n bytes, chunked;</li>
  * <li>{@code /slow/{ms}}: 200 after that long;</li>
- * <li>{@code /ws}: a WebSocket that echoes every frame back.</li>
+ * <li>{@code /ws}: a WebSocket that echoes every frame back; with {@code ?greet}, it speaks first: "welcome".</li>
  * </ul>
  */
 public final class TestUpstream implements AutoCloseable {
@@ -53,6 +53,9 @@ public final class TestUpstream implements AutoCloseable {
         server = vertx.createHttpServer()
                 .webSocketHandler(socket -> {
                     received.add(new Received("WEBSOCKET", socket.uri(), lowerCase(socket.headers()), 0, System.nanoTime()));
+                    if (socket.query() != null && socket.query().contains("greet")) {
+                        socket.writeTextMessage("welcome");
+                    }
                     socket.frameHandler(frame -> {
                         if (!frame.isClose()) {
                             socket.writeFrame(frame);
