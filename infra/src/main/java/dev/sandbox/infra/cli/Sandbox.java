@@ -89,6 +89,7 @@ public final class Sandbox {
         var environment = new LinkedHashMap<>(service.spec().environment(infrastructure.endpoints(), service.port(), this::urlOf));
         // Where the service may leave lines for `up` to show (the gateway's demo API key): local runs only.
         environment.put("SANDBOX_NOTES_FILE", service.notesFile().toString());
+        environment.putAll(service.settings());
         return environment;
     }
 
