@@ -1,0 +1,56 @@
+package dev.sandbox.system.experiments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.sandbox.system.stack.RunningSandbox;
+
+/**
+ * Experiments as code, proven on the running sandbox: the probes' own tests (stores seeded with known
+ * losses and duplicates: a checker that cannot fail fails them), then one experiment run with its
+ * naive design, which must FAIL with the defects counted, and with the right one, which must PASS.
+ */
+@ExtendWith(RunningSandbox.Extension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ExperimentsIT {
+
+    @Test
+    @Order(1)
+    void theProbesCountSeededLossesAndDuplicates(RunningSandbox sandbox) throws Exception {
+        var result = sandbox.command().run(Duration.ofMinutes(5), "experiment", "--check-probes");
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).containsPattern("\\d+ passed");
+    }
+
+    @Test
+    @Order(2)
+    void ordersExactlyOnceFailsNaiveAndHoldsWithTheOutboxAndTransactions(RunningSandbox sandbox) throws Exception {
+        var result = sandbox.command().run(Duration.ofMinutes(12), "experiment", "orders-exactly-once-under-crashes",
+                "--set", "workload_duration=40s", "--compare", "design=naive,right");
+        var output = result.output();
+
+        assertThat(result.exitCode()).as(output).isEqualTo(1);
+        assertThat(output).as(output).contains("design=naive: FAIL").contains("design=right: PASS");
+        var naive = output.substring(output.indexOf("design=naive: FAIL"), output.indexOf("design=right: PASS"));
+        // The halts land at the two moments the naive design cannot survive: each leaves its count.
+        assertThat(count(naive, "results published twice")).as(naive).isPositive();
+        assertThat(count(naive, "orders lost")).as(naive).isPositive();
+        assertThat(output).containsPattern("report: .*reports/orders-exactly-once-under-crashes-.*/report.md");
+    }
+
+    /** The number an invariant's line of the verdict shows: "  FAIL  orders lost (...): 3 (tolerance 0)". */
+    private static long count(String verdict, String invariant) {
+        var line = Pattern.compile("(?m)^  (PASS|FAIL)  " + Pattern.quote(invariant) + "[^:]*: (\\d+) ").matcher(verdict);
+        assertThat(line.find()).as(invariant + " in " + verdict).isTrue();
+        return Long.parseLong(line.group(2));
+    }
+}
