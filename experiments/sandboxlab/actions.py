@@ -69,7 +69,9 @@ def ensure_running(component: str) -> str:
 
 
 def running(component: str) -> bool:
-    done = subprocess.run(sandbox.command() + ["status"], cwd=sandbox.ROOT, capture_output=True, text=True, timeout=60)
+    """Whether the component has a live process (``./sandbox status`` shows its pid)."""
+    # Status checks every component's readiness: slow on a loaded machine, so a generous timeout.
+    done = subprocess.run(sandbox.command() + ["status"], cwd=sandbox.ROOT, capture_output=True, text=True, timeout=300)
     row = re.search(rf"(?m)^{re.escape(component)} +(\d+|-) +\S+ +(yes|no|down)", done.stdout)
     return row is not None and row.group(1) != "-"
 

@@ -41,9 +41,13 @@ class ExperimentsIT {
         assertThat(result.exitCode()).as(output).isEqualTo(1);
         assertThat(output).as(output).contains("design=naive: FAIL").contains("design=right: PASS");
         var naive = output.substring(output.indexOf("design=naive: FAIL"), output.indexOf("design=right: PASS"));
-        // The halts land at the two moments the naive design cannot survive: each leaves its count.
-        assertThat(count(naive, "results published twice")).as(naive).isPositive();
+        // The API halts between its commit and its publish on the first order it takes: with a dual
+        // write, that order is never published, so never settled. (The processor's halt adds charges
+        // and results twice when it lands on an order of this run; a backlog may take it first.)
         assertThat(count(naive, "orders lost")).as(naive).isPositive();
+        var right = output.substring(output.indexOf("design=right: PASS"));
+        assertThat(count(right, "orders lost")).as(right).isZero();
+        assertThat(count(right, "results published twice")).as(right).isZero();
         assertThat(output).containsPattern("report: .*reports/orders-exactly-once-under-crashes-.*/report.md");
     }
 
