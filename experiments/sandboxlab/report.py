@@ -157,11 +157,12 @@ def chart(runs: list, path) -> None:
             axis = axes[row][column]
             axis.plot(x, values, color=colour, linewidth=1.2)
             axis.set_ylabel(title)
-            for at, name in run.faults:
+            # Each fault a dashed line, numbered as in the report's method table.
+            for number, (at, _) in enumerate(run.faults, 1):
                 axis.axvline(at, color="grey", linestyle="--", linewidth=0.8)
                 if row == 0:
-                    axis.annotate(name, (at, 1), xycoords=("data", "axes fraction"), rotation=90, fontsize=7,
-                                  va="top", ha="right", color="dimgrey")
+                    axis.text(at, 0.97, f" {number}", transform=axis.get_xaxis_transform(), fontsize=8, va="top",
+                              color="dimgrey")
         axes[0][column].set_title(f"{run.label}: {verdict_word(run.verdict)}")
         axes[2][column].set_xlabel("seconds since the experiment began")
     figure.tight_layout()
@@ -207,12 +208,15 @@ def markdown(runs: list, chart_name: str) -> str:
                          f"{run.workload['exit_code']}, report `{run.workload['report']}`")
     lines += ["", f"![throughput, p99 and errors over time, faults marked]({chart_name})", "", "## Method", ""]
     for run in runs:
-        lines += [f"### {run.label}", "", "| at | activity | status |", "|---|---|---|"]
+        lines += [f"### {run.label}", "", "| at | fault on the chart | activity | status |", "|---|---|---|---|"]
         began = timestamp(run.journal["start"])
+        marks = {name: number for number, (_, name) in enumerate(run.faults, 1)}
         for entry in run.journal.get("run", []):
-            lines.append(f"| {timestamp(entry['start']) - began:.0f} s | {entry['activity']['name']} | {entry.get('status')} |")
+            name = entry["activity"]["name"]
+            mark = marks.get(name, "") if entry["activity"].get("type") == "action" and not entry["activity"].get("background") else ""
+            lines.append(f"| {timestamp(entry['start']) - began:.0f} s | {mark} | {name} | {entry.get('status')} |")
         for entry in run.journal.get("rollbacks", []):
-            lines.append(f"| {timestamp(entry['start']) - began:.0f} s | rollback: {entry['activity']['name']} | {entry.get('status')} |")
+            lines.append(f"| {timestamp(entry['start']) - began:.0f} s | | rollback: {entry['activity']['name']} | {entry.get('status')} |")
         lines.append("")
     return "\n".join(lines)
 
