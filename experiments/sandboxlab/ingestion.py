@@ -105,8 +105,8 @@ def upload_events(duration: float = 60, batches_per_second: float = 2, batch_siz
             "posted": uploads.posted, "retries": uploads.retries}
 
 
-def reconcile(dsn: str, accepted: set, window_start: datetime, window_end: datetime, settle: float = 90,
-              quiet: float = 10, poll: float = 1.0) -> dict:
+def reconcile(dsn: str, accepted: set, window_start: datetime, window_end: datetime, settle: float = 600,
+              quiet: float = 60, poll: float = 1.0) -> dict:
     """Waits until every accepted id is stored, or nothing changed for ``quiet`` seconds (at most
     ``settle``), then counts."""
     def stored_ids():
@@ -137,7 +137,7 @@ def reconcile(dsn: str, accepted: set, window_start: datetime, window_end: datet
 _last = {"at": 0.0, "counts": None}
 
 
-def counts(settle: float = 90) -> dict:
+def counts(settle: float = 600) -> dict:
     if _last["counts"] is None or time.monotonic() - _last["at"] > 20:
         uploads = UPLOADS
         _last["counts"] = reconcile(sandbox.postgres_dsn(SERVICE), set(uploads.accepted), uploads.window_start,

@@ -16,10 +16,12 @@ from . import sandbox, stores
 SERVICE = "order-service"
 
 
-def reconcile(dsn: str, bootstrap: str, payments_topic: str, since: float, settle: float = 90, quiet: float = 10,
+def reconcile(dsn: str, bootstrap: str, payments_topic: str, since: float, settle: float = 600, quiet: float = 60,
               poll: float = 1.0) -> dict:
     """Waits until the pipeline is quiet (nothing left PENDING, or no change for ``quiet`` seconds, at
-    most ``settle`` seconds), then counts. Returns the counts by name."""
+    most ``settle`` seconds), then counts. Returns the counts by name. ``quiet`` is long enough for a
+    restarted processor to resume draining its backlog: a count taken earlier calls an order lost
+    that is only late."""
     window = "created_at >= to_timestamp(%s)"
     deadline = time.monotonic() + settle
     last, unchanged_since = None, time.monotonic()
@@ -53,7 +55,7 @@ def reconcile(dsn: str, bootstrap: str, payments_topic: str, since: float, settl
 _last = {"at": 0.0, "counts": None}
 
 
-def counts(settle: float = 90) -> dict:
+def counts(settle: float = 600) -> dict:
     """The counts for the running sandbox's orders since the experiment began (one reconciliation
     serves the probes of one steady-state check)."""
     if _last["counts"] is None or time.monotonic() - _last["at"] > 20:
