@@ -92,6 +92,7 @@ public final class Sandbox {
         // Spans name the process that made them (order-processor, ingestion-sink, chat-service-2),
         // not the module it runs: a trace then shows which process did what.
         environment.put("QUARKUS_OTEL_SERVICE_NAME", service.spec().name());
+        environment.putAll(service.settings());
         return environment;
     }
 

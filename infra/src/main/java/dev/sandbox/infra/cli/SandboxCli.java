@@ -16,7 +16,7 @@ import dev.sandbox.infra.local.RunDirectory;
 
 /**
  * The Java half of {@code ./sandbox} (the script picks the JDK, installs packages and builds; this
- * starts, watches and breaks processes). Commands: up, down, status, kill, restart, pause, resume,
+ * starts, watches and breaks processes). Commands: up, down, status, kill, restart (with settings), pause, resume,
  * log-path, env.
  */
 public final class SandboxCli {
@@ -50,7 +50,8 @@ public final class SandboxCli {
             case "up" -> up(rest);
             case "down" -> down();
             case "status" -> status();
-            case "kill", "pause", "resume", "restart" -> fault(command, single(command, rest));
+            case "kill", "pause", "resume" -> fault(command, single(command, rest));
+            case "restart" -> restart(rest);
             case "log-path" -> {
                 out.println(existing().process(single(command, rest)).log());
                 yield 0;
@@ -126,6 +127,38 @@ public final class SandboxCli {
         }
         out.println(name + ": " + command + (command.endsWith("e") ? "d" : "ed"));
         return 0;
+    }
+
+    /**
+     * {@code restart <component> [--set KEY=VALUE...] [--defaults]}: a service restarted with
+     * {@code --set} runs with those settings (design switches, crash points) on top of its own
+     * environment, and keeps them through later restarts until {@code --set} again or {@code --defaults}.
+     */
+    private int restart(List<String> args) {
+        var names = args.stream().filter(arg -> !arg.startsWith("--") && !arg.contains("=")).toList();
+        var name = single("restart", names);
+        var set = args.contains("--set");
+        var defaults = args.contains("--defaults");
+        var settings = new java.util.TreeMap<String, String>();
+        for (var arg : args) {
+            if (arg.contains("=") && !arg.startsWith("--")) {
+                var split = arg.indexOf('=');
+                if (!set || split == 0) {
+                    throw new IllegalArgumentException("usage: sandbox restart <component> [--set KEY=VALUE...] [--defaults]");
+                }
+                settings.put(arg.substring(0, split), arg.substring(split + 1));
+            }
+        }
+        if (set || defaults) {
+            var sandbox = existing();
+            var service = sandbox.service(name)
+                    .orElseThrow(() -> new IllegalArgumentException("--set and --defaults are for services; " + name + " is not one"));
+            service.settings(defaults ? Map.of() : settings);
+            if (!service.settings().isEmpty()) {
+                out.println(name + ": settings " + service.settings());
+            }
+        }
+        return fault("restart", name);
     }
 
     /** The environment the named service runs with: to run it from an IDE or quarkus:dev against the sandbox. */

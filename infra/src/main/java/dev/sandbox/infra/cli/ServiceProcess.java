@@ -85,6 +85,49 @@ public final class ServiceProcess {
         }
     }
 
+    /**
+     * The design switches this service was last restarted with ({@code ./sandbox restart <service>
+     * --set KEY=VALUE}), on top of its topology environment. Kept in its directory, so that a later
+     * plain restart (after a kill, say) comes back with the same design, until {@code --defaults}.
+     */
+    public Map<String, String> settings() {
+        var file = settingsFile();
+        if (!Files.exists(file)) {
+            return Map.of();
+        }
+        var properties = new java.util.Properties();
+        try (var in = Files.newBufferedReader(file)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var settings = new java.util.TreeMap<String, String>();
+        properties.forEach((key, value) -> settings.put((String) key, (String) value));
+        return settings;
+    }
+
+    /** Replaces the settings; an empty map brings the service back to its defaults. */
+    public void settings(Map<String, String> settings) {
+        try {
+            Files.createDirectories(dir);
+            if (settings.isEmpty()) {
+                Files.deleteIfExists(settingsFile());
+                return;
+            }
+            var properties = new java.util.Properties();
+            properties.putAll(settings);
+            try (var out = Files.newBufferedWriter(settingsFile())) {
+                properties.store(out, "design switches of " + spec.name() + " (./sandbox restart " + spec.name() + " --set)");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path settingsFile() {
+        return dir.resolve("settings.properties");
+    }
+
     /** Chooses the port (the design's, which must be free, or any free one) unless chosen before. */
     public void allocatePort() {
         try {
