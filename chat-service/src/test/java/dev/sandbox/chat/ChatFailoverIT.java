@@ -47,7 +47,7 @@ class ChatFailoverIT {
     private static final int CLIENTS_PER_NODE = 3;
     private static final int MESSAGES_PER_CLIENT = 40;
     /** Readers on the killed node that all reconnect at once. */
-    private static final int STORM = 50;
+    private static final int STORM = 20;
     /** Users on the killed node that never come back: presence must forget them. */
     private static final int GONE = 2;
     private static final Duration PRESENCE_TTL = Duration.ofSeconds(10);
@@ -114,6 +114,9 @@ class ChatFailoverIT {
             b.awaitReady();
             var room = "failover-" + UUID.randomUUID().toString().substring(0, 8);
             var nodes = List.of(a.url(), b.url());
+            for (int i = 0; i < GONE; i++) {
+                gone.add(WsClient.connect(a.url(), room, "gone" + i, null));
+            }
             for (int i = 0; i < CLIENTS_PER_NODE * 2; i++) {
                 var client = new ResilientClient(nodes, i % 2, room, "user" + i, Duration.ofMillis(200), Duration.ofSeconds(2));
                 clients.add(client);
@@ -124,9 +127,6 @@ class ChatFailoverIT {
                 var reader = new ResilientClient(nodes, 0, room, "reader" + i, Duration.ofMillis(200), Duration.ofSeconds(2));
                 clients.add(reader);
                 reader.start();
-            }
-            for (int i = 0; i < GONE; i++) {
-                gone.add(WsClient.connect(a.url(), room, "gone" + i, null));
             }
             // Everyone is in before the first send, so every log starts at seq 1.
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> presence(b.url(), room).size() == clients.size() + GONE);
@@ -154,16 +154,17 @@ class ChatFailoverIT {
             senders.shutdown();
             assertThat(senders.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
             if ("reliable".equals(delivery)) {
-                Awaitility.await("every send acknowledged").atMost(Duration.ofSeconds(60))
-                        .until(() -> clients.stream().allMatch(c -> c.pendingCount() == 0));
                 var total = talkers.size() * MESSAGES_PER_CLIENT;
                 try {
+                    Awaitility.await("every send acknowledged").atMost(Duration.ofSeconds(60))
+                            .until(() -> clients.stream().allMatch(c -> c.pendingCount() == 0));
                     Awaitility.await("every log complete").atMost(Duration.ofSeconds(30))
                             .until(() -> clients.stream().allMatch(c -> c.log().size() >= total));
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     for (var c : clients) {
                         var seqs = c.log().stream().map(f -> f.get("seq").asLong()).toList();
-                        System.out.printf("%s: %d messages, %d reconnects, seqs %s%n", c.user(), seqs.size(), c.reconnects(), seqs);
+                        System.out.printf("%s: %d messages, %d pending, %d reconnects, seqs %s%n", c.user(), seqs.size(), c.pendingCount(),
+                                c.reconnects(), seqs);
                     }
                     System.out.println("history " + history(b.url(), room).size() + "\n" + b.logTail());
                     throw e;

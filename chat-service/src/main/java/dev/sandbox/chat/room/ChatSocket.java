@@ -53,7 +53,14 @@ public class ChatSocket {
         var query = Query.parse(connection.handshakeRequest().query());
         var session = Session.member(connection, user, room, config.outboundQueue(), hub.reliable());
         connection.userData().put(SESSION, session);
-        hub.open(session, query.longValue("lastSeq"), query.get("epoch"));
+        try {
+            hub.open(session, query.longValue("lastSeq"), query.get("epoch"));
+        } catch (Exception e) {
+            // Redis failed while joining: the client reconnects (to any node) and resumes.
+            LOG.debugf("open in %s failed: %s", room, e.getMessage());
+            connection.userData().remove(SESSION);
+            session.close(CloseCodes.UNAVAILABLE);
+        }
     }
 
     @OnTextMessage

@@ -101,10 +101,19 @@ public class RoomHub {
      * {@code lastSeq} (when given and the epoch is still the room's), then live, with no gap and no
      * duplicate at the seam. A client that resumes from another epoch, or from a seq above Redis'
      * head (history went backwards), is answered with {@code reset: true} and the whole new epoch.
-     * Blocks on Redis.
+     * Blocks on Redis. When Redis fails midway the session leaves again (no member, no presence
+     * entry is left behind) and the exception tells the caller to close the connection.
      */
     public void open(Session session, Long lastSeq, String epoch) {
-        var head = join(session);
+        try {
+            resume(session, join(session), lastSeq, epoch);
+        } catch (RuntimeException e) {
+            leave(session);
+            throw e;
+        }
+    }
+
+    private void resume(Session session, Head head, Long lastSeq, String epoch) {
         var reset = epoch != null && !epoch.equals(head.epoch());
         if (reliable && !reset && lastSeq != null && lastSeq > head.seq()) {
             // The client saw seqs Redis no longer has: never hand those seqs out again silently.
