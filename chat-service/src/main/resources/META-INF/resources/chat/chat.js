@@ -102,6 +102,11 @@
         break;
       case 'error':
         status('error ' + frame.code + ': ' + frame.reason);
+        if (frame.code === 'unavailable' || frame.code === 'rate-limited') {
+          // Retry what is not yet "sent", with the same clientMsgId (the server deduplicates).
+          setTimeout(() => { for (const [clientMsgId, text] of state.pending) write(clientMsgId, text); },
+            100 + Math.floor(Math.random() * BASE_DELAY));
+        }
         break;
     }
   }

@@ -55,8 +55,13 @@ class ChatBenchIT {
             var chat = fanout(a.url(), b.url());
             report.append(String.format("raw RabbitMQ publish->consume: p50 %.2f ms, p99 %.2f ms (%d samples)%n",
                     pct(raw, 50), pct(raw, 99), raw.length));
+            report.append(String.format("chat send->sent at the sender (node a: websocket, Redis, publish): p50 %.2f ms, p99 %.2f ms%n",
+                    pct(chat.sent(), 50), pct(chat.sent(), 99)));
+            report.append(String.format("chat send->message at another member on node a: p50 %.2f ms, p99 %.2f ms%n",
+                    pct(chat.local(), 50), pct(chat.local(), 99)));
             report.append(String.format("chat cross-node send->message (%d members, half per node): p50 %.2f ms, p99 %.2f ms; "
-                    + "p99 ratio to raw %.1fx%n", MEMBERS, pct(chat, 50), pct(chat, 99), pct(chat, 99) / pct(raw, 99)));
+                    + "p99 ratio to raw %.1fx%n", MEMBERS, pct(chat.remote(), 50), pct(chat.remote(), 99),
+                    pct(chat.remote(), 99) / pct(raw, 99)));
             report.append(idle(b)).append('\n');
         } finally {
             a.kill();
@@ -94,33 +99,48 @@ class ChatBenchIT {
         }
     }
 
-    private static double[] fanout(String nodeA, String nodeB) {
+    /**
+     * One message at a time, sent by a member on node a. Three clocks per message, all from the
+     * send: {@code sent} back at the sender (websocket in, Redis, publish), the message at another
+     * member on node a (through RabbitMQ and back) and at a member on node b (the cross-node figure).
+     */
+    private static Latencies fanout(String nodeA, String nodeB) {
         var room = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         var members = new ArrayList<WsClient>();
         try {
             var sender = WsClient.connect(nodeA, room, "sender", null);
             var receiver = WsClient.connect(nodeB, room, "receiver", null);
+            var local = WsClient.connect(nodeA, room, "local", null);
             members.add(sender);
             members.add(receiver);
-            for (int i = 2; i < MEMBERS; i++) {
+            members.add(local);
+            for (int i = 3; i < MEMBERS; i++) {
                 members.add(WsClient.connect(i % 2 == 0 ? nodeA : nodeB, room, "member" + i, null));
             }
             sender.next("welcome");
             receiver.next("welcome");
-            var samples = new double[SAMPLES];
+            local.next("welcome");
+            var result = new Latencies(new double[SAMPLES], new double[SAMPLES], new double[SAMPLES]);
             for (int i = -100; i < SAMPLES; i++) {
                 var id = "b" + i;
                 var start = System.nanoTime();
                 sender.sendMessage(id, "bench " + i);
-                receiver.next(f -> "message".equals(f.path("type").asText()) && id.equals(f.path("clientMsgId").asText()));
+                var remote = receiver.next(f -> "message".equals(f.path("type").asText()) && id.equals(f.path("clientMsgId").asText()));
+                var sent = sender.next(f -> "sent".equals(f.path("type").asText()) && id.equals(f.path("clientMsgId").asText()));
+                var atLocal = local.next(f -> "message".equals(f.path("type").asText()) && id.equals(f.path("clientMsgId").asText()));
                 if (i >= 0) {
-                    samples[i] = (System.nanoTime() - start) / 1e6;
+                    result.remote()[i] = (receiver.arrivedAt(remote) - start) / 1e6;
+                    result.sent()[i] = (sender.arrivedAt(sent) - start) / 1e6;
+                    result.local()[i] = (local.arrivedAt(atLocal) - start) / 1e6;
                 }
             }
-            return samples;
+            return result;
         } finally {
             members.forEach(WsClient::close);
         }
+    }
+
+    record Latencies(double[] sent, double[] local, double[] remote) {
     }
 
     private static String idle(ServiceUnderTest node) throws Exception {

@@ -9,6 +9,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.rabbitmq.client.ConnectionFactory;
 
 import dev.sandbox.chat.ChatConfig;
+import dev.sandbox.common.telemetry.MessagingTracer;
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.redis.datasource.RedisDataSource;
 
 /** The fan-out chosen by {@code chat.fanout}; RabbitMQ's settings are the ones the readiness check reads. */
@@ -16,7 +18,7 @@ public class FanoutProducer {
 
     @Produces
     @ApplicationScoped
-    Fanout fanout(ChatConfig config, RedisDataSource redis,
+    Fanout fanout(ChatConfig config, RedisDataSource redis, OpenTelemetry openTelemetry,
             @ConfigProperty(name = "rabbitmq-host") String host,
             @ConfigProperty(name = "rabbitmq-port", defaultValue = "5672") int port,
             @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest") String username,
@@ -35,7 +37,8 @@ public class FanoutProducer {
         factory.setTopologyRecoveryEnabled(true);
         factory.setNetworkRecoveryInterval(500);
         factory.setRequestedHeartbeat(5);
-        return new RabbitFanout(factory, config.namespace() + ".rooms", config.namespace() + ".node." + config.nodeId());
+        return new RabbitFanout(factory, config.namespace() + ".rooms", config.namespace() + ".node." + config.nodeId(),
+                new MessagingTracer(openTelemetry, "rabbitmq"));
     }
 
     void close(@Disposes Fanout fanout) {

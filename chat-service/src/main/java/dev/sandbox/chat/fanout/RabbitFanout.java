@@ -1,6 +1,7 @@
 package dev.sandbox.chat.fanout;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,20 +17,47 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 
+import dev.sandbox.common.telemetry.MessagingTracer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+
 /**
  * Fan-out through RabbitMQ: one topic exchange for all rooms (routing key = room name, which has
  * no wildcard characters), and one queue per node, exclusive and auto-deleted (a killed node's
  * queue goes with its connection), bound once per room that has members on this node. The client
  * library reconnects and re-declares queue, bindings and consumer after an outage; then the
  * recovery actions run so the rooms read what was published while the broker was away.
+ *
+ * <p>Tracing: a payload published inside a trace (a send) carries the W3C trace context in its
+ * AMQP headers, under a {@code <exchange> publish} producer span; each node that consumes it
+ * processes it (delivery to its members included) under a {@code <exchange> process} consumer span
+ * parented on that context, so a send on one node and the delivery on another are one trace.
+ * Presence and typing payloads, published outside any trace, carry none and make no spans.
  */
 public final class RabbitFanout implements Fanout {
 
     private static final Logger LOG = Logger.getLogger(RabbitFanout.class);
+    /** The semantic-convention attribute for RabbitMQ's routing key (here: the room). */
+    private static final String ROUTING_KEY = "messaging.rabbitmq.destination.routing_key";
+    /** AMQP header values arrive as the client's LongString; their text is the value. */
+    private static final TextMapGetter<Map<String, Object>> HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, Object> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, Object> carrier, String key) {
+            var value = carrier == null ? null : carrier.get(key);
+            return value == null ? null : value.toString();
+        }
+    };
 
     private final ConnectionFactory factory;
     private final String exchange;
     private final String queue;
+    private final MessagingTracer tracing;
     private final Set<String> bound = ConcurrentHashMap.newKeySet();
     private final CopyOnWriteArrayList<Runnable> recoveryActions = new CopyOnWriteArrayList<>();
     private BiConsumer<String, String> listener;
@@ -38,10 +66,11 @@ public final class RabbitFanout implements Fanout {
     private Channel publisher;
     private long lastAttempt;
 
-    public RabbitFanout(ConnectionFactory factory, String exchange, String queue) {
+    public RabbitFanout(ConnectionFactory factory, String exchange, String queue, MessagingTracer tracing) {
         this.factory = factory;
         this.exchange = exchange;
         this.queue = queue;
+        this.tracing = tracing;
     }
 
     @Override
@@ -69,8 +98,8 @@ public final class RabbitFanout implements Fanout {
             for (var room : bound) {
                 in.queueBind(queue, exchange, room);
             }
-            in.basicConsume(queue, true, (tag, delivery) -> listener.accept(delivery.getEnvelope().getRoutingKey(),
-                    new String(delivery.getBody(), StandardCharsets.UTF_8)), tag -> { });
+            in.basicConsume(queue, true, (tag, delivery) -> consume(delivery.getEnvelope().getRoutingKey(),
+                    delivery.getProperties().getHeaders(), new String(delivery.getBody(), StandardCharsets.UTF_8)), tag -> { });
             publisher = conn.createChannel();
             ((Recoverable) conn).addRecoveryListener(new RecoveryListener() {
                 @Override
@@ -131,12 +160,39 @@ public final class RabbitFanout implements Fanout {
             if (!connectIfNeeded()) {
                 return;
             }
+            var parent = Context.current();
+            var span = Span.fromContext(parent).getSpanContext().isValid()
+                    ? tracing.publish(exchange, parent).setAttribute(ROUTING_KEY, room).startSpan()
+                    : null;
+            var headers = new HashMap<String, Object>();
+            if (span != null) {
+                tracing.inject(span, headers, Map::put);
+            }
             try {
-                publisher.basicPublish(exchange, room, new AMQP.BasicProperties.Builder().contentType("text/plain").build(),
+                publisher.basicPublish(exchange, room, new AMQP.BasicProperties.Builder().contentType("text/plain").headers(headers).build(),
                         payload.getBytes(StandardCharsets.UTF_8));
             } catch (Exception e) {
                 LOG.debugf("publish to %s failed (%s); the other nodes' sweeps find the message", room, e.getMessage());
+            } finally {
+                if (span != null) {
+                    span.end();
+                }
             }
+        }
+    }
+
+    /** One arriving payload, processed in the trace it was published in (when it was). */
+    private void consume(String room, Map<String, Object> headers, String payload) {
+        var carried = headers == null ? Context.root() : tracing.extract(headers, HEADERS);
+        if (!Span.fromContext(carried).getSpanContext().isValid()) {
+            listener.accept(room, payload);
+            return;
+        }
+        var span = tracing.process(exchange, carried).setAttribute(ROUTING_KEY, room).startSpan();
+        try (var scope = span.makeCurrent()) {
+            listener.accept(room, payload);
+        } finally {
+            span.end();
         }
     }
 

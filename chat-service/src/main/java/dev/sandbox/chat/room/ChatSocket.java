@@ -2,7 +2,6 @@ package dev.sandbox.chat.room;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.jboss.logging.Logger;
@@ -12,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sandbox.chat.ChatConfig;
 import dev.sandbox.chat.auth.ChatUpgradeCheck;
-import dev.sandbox.chat.store.StoredMessage;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -53,36 +51,16 @@ public class ChatSocket {
         var user = connection.userData().get(ChatUpgradeCheck.USER);
         var room = connection.pathParam("room");
         var query = Query.parse(connection.handshakeRequest().query());
-        var session = new Session(connection, user, room, config.outboundQueue(), hub.reliable());
+        var session = Session.member(connection, user, room, config.outboundQueue(), hub.reliable());
         connection.userData().put(SESSION, session);
-        var head = hub.join(session);
-        var lastSeq = query.longValue("lastSeq");
-        var epoch = query.get("epoch");
-        var reset = epoch != null && !epoch.equals(head.epoch());
-        if (hub.reliable() && !reset && lastSeq != null && lastSeq > head.seq()) {
-            // The client saw seqs Redis no longer has: never hand those seqs out again silently.
-            head = hub.rotateEpoch(room, head.epoch());
-            reset = true;
+        try {
+            hub.open(session, query.longValue("lastSeq"), query.get("epoch"));
+        } catch (Exception e) {
+            // Redis failed while joining: the client reconnects (to any node) and resumes.
+            LOG.debugf("open in %s failed: %s", room, e.getMessage());
+            connection.userData().remove(SESSION);
+            session.close(CloseCodes.UNAVAILABLE);
         }
-        long after;
-        List<StoredMessage> replay = List.of();
-        if (!hub.reliable() || (lastSeq == null && !reset)) {
-            after = head.seq();
-        } else {
-            after = reset ? 0 : Math.max(0, lastSeq);
-            replay = hub.history(room, after, head.seq());
-        }
-        var welcome = new LinkedHashMap<String, Object>();
-        welcome.put("type", "welcome");
-        welcome.put("protocol", 1);
-        welcome.put("userId", user);
-        welcome.put("room", room);
-        welcome.put("headSeq", head.seq());
-        welcome.put("epoch", head.epoch());
-        welcome.put("reset", reset);
-        welcome.put("node", config.nodeId());
-        session.welcome(hub.frame(welcome));
-        hub.goLive(session, after, replay);
     }
 
     @OnTextMessage

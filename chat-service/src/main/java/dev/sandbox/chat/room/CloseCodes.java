@@ -14,6 +14,8 @@ public final class CloseCodes {
     public static final CloseReason HISTORY_RESET = new CloseReason(4009, "history reset");
     /** The client kept sending frames it had been told were bad. */
     public static final CloseReason TOO_MANY_BAD_FRAMES = new CloseReason(4003, "too many bad frames");
+    /** The node could not open the room (its store failed): reconnect (to any node) and resume. */
+    public static final CloseReason UNAVAILABLE = new CloseReason(1011, "unavailable");
     /** The node is shutting down: reconnect (to any node) and resume. */
     public static final CloseReason GOING_AWAY = new CloseReason(1001, "node shutting down");
 

@@ -1,6 +1,7 @@
 package dev.sandbox.chat.room;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,9 @@ import dev.sandbox.chat.store.Head;
 import dev.sandbox.chat.store.MessageStore;
 import dev.sandbox.chat.store.Posted;
 import dev.sandbox.chat.store.StoredMessage;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -52,6 +56,7 @@ public class RoomHub {
     private final Presence presence;
     private final Fanout fanout;
     private final ObjectMapper json;
+    private final Tracer tracer;
     private final boolean reliable;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
@@ -60,12 +65,13 @@ public class RoomHub {
         return thread;
     });
 
-    public RoomHub(ChatConfig config, MessageStore store, Presence presence, Fanout fanout, ObjectMapper json) {
+    public RoomHub(ChatConfig config, MessageStore store, Presence presence, Fanout fanout, ObjectMapper json, Tracer tracer) {
         this.config = config;
         this.store = store;
         this.presence = presence;
         this.fanout = fanout;
         this.json = json;
+        this.tracer = tracer;
         this.reliable = config.delivery() == ChatConfig.Delivery.RELIABLE;
     }
 
@@ -91,10 +97,55 @@ public class RoomHub {
     }
 
     /**
+     * Opens a connection, websocket or event stream alike: the welcome first, then the replay above
+     * {@code lastSeq} (when given and the epoch is still the room's), then live, with no gap and no
+     * duplicate at the seam. A client that resumes from another epoch, or from a seq above Redis'
+     * head (history went backwards), is answered with {@code reset: true} and the whole new epoch.
+     * Blocks on Redis. When Redis fails midway the session leaves again (no member, no presence
+     * entry is left behind) and the exception tells the caller to close the connection.
+     */
+    public void open(Session session, Long lastSeq, String epoch) {
+        try {
+            resume(session, join(session), lastSeq, epoch);
+        } catch (RuntimeException e) {
+            leave(session);
+            throw e;
+        }
+    }
+
+    private void resume(Session session, Head head, Long lastSeq, String epoch) {
+        var reset = epoch != null && !epoch.equals(head.epoch());
+        if (reliable && !reset && lastSeq != null && lastSeq > head.seq()) {
+            // The client saw seqs Redis no longer has: never hand those seqs out again silently.
+            head = rotateEpoch(session.room(), head.epoch());
+            reset = true;
+        }
+        long after;
+        List<StoredMessage> replay = List.of();
+        if (!reliable || (lastSeq == null && !reset)) {
+            after = head.seq();
+        } else {
+            after = reset ? 0 : Math.max(0, lastSeq);
+            replay = history(session.room(), after, head.seq());
+        }
+        var welcome = new LinkedHashMap<String, Object>();
+        welcome.put("type", "welcome");
+        welcome.put("protocol", 1);
+        welcome.put("userId", session.user());
+        welcome.put("room", session.room());
+        welcome.put("headSeq", head.seq());
+        welcome.put("epoch", head.epoch());
+        welcome.put("reset", reset);
+        welcome.put("node", config.nodeId());
+        session.welcome(frame(welcome));
+        goLive(session, after, replay);
+    }
+
+    /**
      * Adds a member; returns the room's head as it stands now. The member is buffered (not live)
      * until {@link #goLive}: subscribe first, read history after, so nothing falls in between.
      */
-    public Head join(Session session) {
+    private Head join(Session session) {
         while (true) {
             var room = rooms.computeIfAbsent(session.room(), Room::new);
             synchronized (room) {
@@ -112,14 +163,16 @@ public class RoomHub {
                 }
                 room.sessions.add(session);
             }
-            presence.join(session.room(), session.id(), session.user());
-            fanout.publish(session.room(), "p|");
+            if (!session.follower()) {
+                presence.join(session.room(), session.id(), session.user());
+                fanout.publish(session.room(), "p|");
+            }
             return store.head(session.room());
         }
     }
 
     /** Ends the seam: replays {@code history} (seq above {@code after}), then buffered live messages; then live. */
-    public void goLive(Session session, long after, List<StoredMessage> history) {
+    private void goLive(Session session, long after, List<StoredMessage> history) {
         var room = rooms.get(session.room());
         if (room == null) {
             return;
@@ -142,27 +195,42 @@ public class RoomHub {
                 }
             }
         }
-        scheduler.execute(() -> {
-            presence.leave(session.room(), session.id(), session.user());
-            fanout.publish(session.room(), "p|");
-        });
+        if (!session.follower()) {
+            scheduler.execute(() -> {
+                presence.leave(session.room(), session.id(), session.user());
+                fanout.publish(session.room(), "p|");
+            });
+        }
     }
 
-    /** Stores and publishes; the sender's {@code sent} comes from the result. Blocks on Redis. */
+    /**
+     * Stores and publishes; the sender's {@code sent} comes from the result. Blocks on Redis. One
+     * {@code chat send} span covers it: the trace a message's fan-out and delivery on every node join.
+     */
     public Posted post(Session session, String clientMsgId, String text) {
-        var posted = store.post(session.room(), session.user(), clientMsgId, text, reliable);
-        if (!posted.duplicate()) {
-            fanout.publish(session.room(), "m|" + posted.epoch() + "|" + posted.frame());
+        var span = tracer.spanBuilder("chat send").setSpanKind(SpanKind.SERVER)
+                .setAttribute("chat.room", session.room()).setAttribute("enduser.id", session.user()).startSpan();
+        try (var scope = span.makeCurrent()) {
+            var posted = store.post(session.room(), session.user(), clientMsgId, text, reliable);
+            span.setAttribute("chat.seq", posted.seq());
+            if (!posted.duplicate()) {
+                fanout.publish(session.room(), "m|" + posted.epoch() + "|" + posted.frame());
+            }
+            return posted;
+        } catch (RuntimeException e) {
+            span.recordException(e).setStatus(StatusCode.ERROR);
+            throw e;
+        } finally {
+            span.end();
         }
-        return posted;
     }
 
     /** A client resumes from above the head: the history went backwards; a new epoch tells everyone. */
-    public Head rotateEpoch(String room, String seen) {
+    private Head rotateEpoch(String room, String seen) {
         return store.rotateEpoch(room, seen);
     }
 
-    public List<StoredMessage> history(String room, long after, long through) {
+    private List<StoredMessage> history(String room, long after, long through) {
         return store.range(room, after, through);
     }
 
@@ -344,6 +412,9 @@ public class RoomHub {
         for (var room : rooms.values()) {
             synchronized (room) {
                 for (var session : room.sessions) {
+                    if (session.follower()) {
+                        continue;
+                    }
                     entries.add(new String[] {room.name, session.id(), session.user()});
                 }
             }
@@ -378,7 +449,9 @@ public class RoomHub {
         for (var room : rooms.values()) {
             for (var session : room.snapshot()) {
                 session.close(CloseCodes.GOING_AWAY);
-                presence.leave(room.name, session.id(), session.user());
+                if (!session.follower()) {
+                    presence.leave(room.name, session.id(), session.user());
+                }
             }
         }
     }

@@ -8,10 +8,10 @@ import org.jboss.logging.Logger;
 
 import dev.sandbox.chat.store.StoredMessage;
 import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
- * One member's connection, as the room sees it: a bounded outbound queue drained one frame at a
+ * One connection to a room, as the room sees it (a member's websocket or a follower's event stream,
+ * behind an {@link Outlet}): a bounded outbound queue drained one frame at a
  * time (the next write starts when the previous one completed, so a client that stops reading
  * fills its own queue and nobody else's), and the seam between replay and live.
  *
@@ -27,12 +27,13 @@ public final class Session {
     private static final Logger LOG = Logger.getLogger(Session.class);
     private static final java.util.concurrent.Executor HOP = java.util.concurrent.ForkJoinPool.commonPool();
 
-    private final WebSocketConnection connection;
+    private final Outlet outlet;
     private final String user;
     private final String room;
     private final int capacity;
     private final boolean dedupeBySeq;
-    private final ArrayDeque<String> outbound = new ArrayDeque<>();
+    private final boolean follower;
+    private final ArrayDeque<Out> outbound = new ArrayDeque<>();
     private List<StoredMessage> buffered = new ArrayList<>();
     private List<String> early = new ArrayList<>();
     private boolean live;
@@ -41,12 +42,27 @@ public final class Session {
     private long lastSent;
     private volatile boolean inWrite;
 
-    public Session(WebSocketConnection connection, String user, String room, int capacity, boolean dedupeBySeq) {
-        this.connection = connection;
+    /** A frame waiting to be written; {@code seq} is the message's for a {@code message} frame, else 0. */
+    private record Out(String frame, long seq) {
+    }
+
+    /**
+     * @param follower a read-only follower (the event stream): it receives the room's stream but
+     *                 is not a member, so it is not listed in presence
+     */
+    public Session(Outlet outlet, String user, String room, int capacity, boolean dedupeBySeq, boolean follower) {
+        this.outlet = outlet;
         this.user = user;
         this.room = room;
         this.capacity = capacity;
         this.dedupeBySeq = dedupeBySeq;
+        this.follower = follower;
+    }
+
+    /** A member's websocket. */
+    public static Session member(io.quarkus.websockets.next.WebSocketConnection connection, String user, String room, int capacity,
+            boolean dedupeBySeq) {
+        return new Session(new WebSocketOutlet(connection), user, room, capacity, dedupeBySeq, false);
     }
 
     public String user() {
@@ -58,7 +74,11 @@ public final class Session {
     }
 
     public String id() {
-        return connection.id();
+        return outlet.id();
+    }
+
+    public boolean follower() {
+        return follower;
     }
 
     /** Queues a control frame (sent, presence, error...); before the welcome it waits behind it. */
@@ -67,13 +87,13 @@ public final class Session {
             early.add(frame);
             return;
         }
-        offer(frame);
+        offer(frame, 0);
     }
 
     /** The first frame of every connection; what was queued before it follows it. */
     public synchronized void welcome(String frame) {
-        offer(frame);
-        early.forEach(this::offer);
+        offer(frame, 0);
+        early.forEach(control -> offer(control, 0));
         early = null;
     }
 
@@ -102,10 +122,10 @@ public final class Session {
             }
             lastSent = message.seq();
         }
-        offer(message.frame());
+        offer(message.frame(), message.seq());
     }
 
-    private void offer(String frame) {
+    private void offer(String frame, long seq) {
         if (closed) {
             return;
         }
@@ -114,7 +134,7 @@ public final class Session {
             close(CloseCodes.SLOW_CONSUMER);
             return;
         }
-        outbound.add(frame);
+        outbound.add(new Out(frame, seq));
         if (!writing) {
             writing = true;
             writeNext();
@@ -122,25 +142,25 @@ public final class Session {
     }
 
     private synchronized void writeNext() {
-        var frame = outbound.poll();
-        if (frame == null || closed) {
+        var next = outbound.poll();
+        if (next == null || closed) {
             writing = false;
             return;
         }
         inWrite = true;
         try {
-            connection.sendText(frame).subscribe().with(ok -> {
-                // A write that completed within sendText (on the event loop) must not recurse: hop.
-                if (inWrite) {
+            outlet.write(next.frame(), next.seq()).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    synchronized (this) {
+                        writing = false;
+                        closed = true;
+                        outbound.clear();
+                    }
+                } else if (inWrite) {
+                    // A write that completed within write() (on the event loop) must not recurse: hop.
                     HOP.execute(this::writeNext);
                 } else {
                     writeNext();
-                }
-            }, failure -> {
-                synchronized (this) {
-                    writing = false;
-                    closed = true;
-                    outbound.clear();
                 }
             });
         } finally {
@@ -154,7 +174,7 @@ public final class Session {
         }
         closed = true;
         outbound.clear();
-        connection.close(reason).subscribe().with(ok -> { }, failure -> { });
+        outlet.close(reason);
     }
 
     public synchronized boolean isClosed() {

@@ -23,7 +23,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * A chat client as the browser page behaves: it reconnects after any close with capped exponential
  * backoff and full jitter (a random delay in [0, min(cap, base * 2^attempt)]), moving to the next
  * node; it resumes with {@code lastSeq} and {@code epoch}; it resends every send not yet answered
- * with {@code sent}, with the same {@code clientMsgId}. It keeps every {@code message} frame it got,
+ * with {@code sent}, with the same {@code clientMsgId}, after a reconnect and after an
+ * {@code unavailable} or {@code rate-limited} error. It keeps every {@code message} frame it got,
  * in arrival order, duplicates included, so a test can compare logs.
  */
 public final class ResilientClient {
@@ -135,6 +136,18 @@ public final class ResilientClient {
                 synchronized (this) {
                     log.add(frame);
                     lastSeq = Math.max(lastSeq, frame.get("seq").asLong());
+                }
+            }
+            case "error" -> {
+                var code = frame.path("code").asText();
+                if ("unavailable".equals(code) || "rate-limited".equals(code)) {
+                    // The protocol's advice: retry the same clientMsgId (deduplicated), a little later.
+                    List<Map.Entry<String, String>> retry;
+                    synchronized (this) {
+                        retry = new ArrayList<>(pending.entrySet());
+                    }
+                    TIMER.schedule(() -> retry.forEach(e -> write(e.getKey(), e.getValue())),
+                            100 + ThreadLocalRandom.current().nextLong(base.toMillis() + 1), TimeUnit.MILLISECONDS);
                 }
             }
             case "sent" -> {

@@ -6,7 +6,10 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,6 +32,7 @@ public final class WsClient implements AutoCloseable {
 
     private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final List<JsonNode> all = new ArrayList<>();
+    private final Map<JsonNode, Long> arrivals = Collections.synchronizedMap(new IdentityHashMap<>());
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
@@ -40,7 +44,9 @@ public final class WsClient implements AutoCloseable {
                 text.append(data);
                 if (last) {
                     try {
+                        var arrived = System.nanoTime();
                         var node = JSON.readTree(text.toString());
+                        arrivals.put(node, arrived);
                         synchronized (all) {
                             all.add(node);
                         }
@@ -132,6 +138,11 @@ public final class WsClient implements AutoCloseable {
 
     public JsonNode next(String type) {
         return next(frame -> type.equals(frame.path("type").asText()));
+    }
+
+    /** When {@code frame} (one this client received) arrived, by {@link System#nanoTime}. */
+    public long arrivedAt(JsonNode frame) {
+        return arrivals.get(frame);
     }
 
     public List<JsonNode> all() {

@@ -14,12 +14,12 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
+import dev.sandbox.common.telemetry.MessagingTracer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -33,7 +33,8 @@ import io.quarkus.arc.properties.IfBuildProperty;
  * {@code messaging.system=kafka}, {@code messaging.destination.name}, {@code messaging.operation.type}
  * ({@code send} or {@code process}) and {@code messaging.operation.name} (the same word), plus
  * {@code messaging.batch.message_count} for a batch. Span names read {@code <topic> publish} and
- * {@code <topic> process}. Built into the services that set {@code sandbox.kafka=true}.
+ * {@code <topic> process} (the attributes come from {@link MessagingTracer}, which other brokers
+ * use too). Built into the services that set {@code sandbox.kafka=true}.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "sandbox.kafka", stringValue = "true")
@@ -43,11 +44,11 @@ public class MessagingSpans {
     private static final int MAX_LINKS = 128;
 
     private final TextMapPropagator propagator;
-    private final Tracer tracer;
+    private final MessagingTracer messaging;
 
     MessagingSpans(OpenTelemetry openTelemetry) {
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
-        this.tracer = openTelemetry.getTracer("dev.sandbox.common.kafka");
+        this.messaging = new MessagingTracer(openTelemetry, "kafka");
     }
 
     /** The current trace context as a {@code traceparent} value, to store with a row; null outside a trace. */
@@ -118,11 +119,7 @@ public class MessagingSpans {
     }
 
     private SpanBuilder span(String topic, String verb, SpanKind kind, String operation) {
-        return tracer.spanBuilder(topic + " " + verb).setSpanKind(kind)
-                .setAttribute("messaging.system", "kafka")
-                .setAttribute("messaging.destination.name", topic)
-                .setAttribute("messaging.operation.type", operation)
-                .setAttribute("messaging.operation.name", operation);
+        return messaging.span(topic, verb, kind, operation);
     }
 
     private static final TextMapGetter<Map<String, String>> MAP_GETTER = new TextMapGetter<>() {

@@ -1,0 +1,134 @@
+package dev.sandbox.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import com.rabbitmq.client.ConnectionFactory;
+
+import dev.sandbox.chat.fanout.RabbitFanout;
+import dev.sandbox.chat.testing.WsClient;
+import dev.sandbox.common.telemetry.MessagingTracer;
+import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.GatewayTokens;
+import dev.sandbox.infra.testing.TestInfrastructure;
+import dev.sandbox.infra.testing.WithInfrastructure;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * One message, one trace across RabbitMQ: a send on this node (the application under test) and its
+ * delivery by a second node's fan-out consumer (its own queue on the same exchange, as another node
+ * has) share the trace id, and each node's {@code process} span is a child of the one
+ * {@code publish} span, itself a child of {@code chat send}. Without the trace context in the AMQP
+ * headers the consumers' spans would start traces of their own and this fails.
+ */
+@QuarkusTest
+@QuarkusTestResource(GatewayTokens.class)
+@WithInfrastructure({Component.REDIS, Component.RABBITMQ})
+class ChatTraceTest {
+
+    /** The application's spans, kept in memory (Quarkus exports to every SpanExporter bean). */
+    static class Spans {
+        @Produces
+        @Singleton
+        InMemorySpanExporter exporter() {
+            return InMemorySpanExporter.create();
+        }
+    }
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Inject
+    InMemorySpanExporter spans;
+
+    @Inject
+    OpenTelemetry openTelemetry;
+
+    @Inject
+    ChatConfig config;
+
+    @Test
+    void aSendAndItsDeliveryOnAnotherNodeAreOneTrace() throws Exception {
+        var room = "trace-" + UUID.randomUUID().toString().substring(0, 8);
+        var exchange = config.namespace() + ".rooms";
+        var rabbit = TestInfrastructure.current().endpoints().rabbitMq();
+        var factory = new ConnectionFactory();
+        factory.setHost(rabbit.host());
+        factory.setPort(rabbit.port());
+        factory.setUsername(rabbit.user());
+        factory.setPassword(rabbit.password());
+        var otherNode = new RabbitFanout(factory, exchange, config.namespace() + ".node.trace-b-" + UUID.randomUUID(),
+                new MessagingTracer(openTelemetry, "rabbitmq"));
+        var delivered = new LinkedBlockingQueue<SpanContext>();
+        otherNode.start((r, payload) -> {
+            if (payload.startsWith("m|")) {
+                delivered.add(Span.current().getSpanContext());
+            }
+        });
+        otherNode.bind(room);
+        try (var alice = WsClient.connect(base.toString().replaceAll("/$", ""), room, "alice", null)) {
+            alice.next("welcome");
+            alice.sendMessage("t1", "traced");
+            alice.next("sent");
+            alice.next("message");
+            var atOtherNode = delivered.poll(15, TimeUnit.SECONDS);
+            assertThat(atOtherNode).as("the other node's delivery ran inside a span").isNotNull();
+            assertThat(atOtherNode.isValid()).isTrue();
+
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> processSpans(exchange, atOtherNode.getTraceId()) >= 2);
+            var trace = spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(atOtherNode.getTraceId())).toList();
+            var send = only(trace, "chat send");
+            assertThat(send.getKind()).isEqualTo(SpanKind.SERVER);
+            var publish = only(trace, exchange + " publish");
+            assertThat(publish.getKind()).isEqualTo(SpanKind.PRODUCER);
+            assertThat(publish.getParentSpanId()).isEqualTo(send.getSpanId());
+            assertThat(publish.getAttributes().get(AttributeKey.stringKey("messaging.system"))).isEqualTo("rabbitmq");
+            assertThat(publish.getAttributes().get(AttributeKey.stringKey("messaging.operation.type"))).isEqualTo("send");
+            var processes = trace.stream().filter(s -> s.getName().equals(exchange + " process")).toList();
+            // This node's own consumer and the other node's: both children of the one publish.
+            assertThat(processes).hasSize(2).allSatisfy(process -> {
+                assertThat(process.getKind()).isEqualTo(SpanKind.CONSUMER);
+                assertThat(process.getParentSpanId()).isEqualTo(publish.getSpanId());
+                assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.system"))).isEqualTo("rabbitmq");
+                assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.destination.name"))).isEqualTo(exchange);
+                assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.operation.type"))).isEqualTo("process");
+                assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.rabbitmq.destination.routing_key"))).isEqualTo(room);
+            });
+            assertThat(processes).extracting(SpanData::getSpanId).contains(atOtherNode.getSpanId());
+        } finally {
+            otherNode.close();
+        }
+    }
+
+    private long processSpans(String exchange, String traceId) {
+        return spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getTraceId().equals(traceId) && s.getName().equals(exchange + " process")).count();
+    }
+
+    private static SpanData only(java.util.List<SpanData> trace, String name) {
+        var matching = trace.stream().filter(s -> s.getName().equals(name)).toList();
+        assertThat(matching).as("spans named %s in %s", name, trace.stream().map(SpanData::getName).toList()).hasSize(1);
+        return matching.getFirst();
+    }
+}
