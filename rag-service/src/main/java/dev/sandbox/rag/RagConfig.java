@@ -27,6 +27,8 @@ public interface RagConfig {
 
     Answer answer();
 
+    Llm llm();
+
     Pii pii();
 
     Quota quota();
@@ -112,6 +114,34 @@ public interface RagConfig {
         /** Sentences quoted at most. */
         @WithDefault("3")
         int maxSentences();
+
+        /**
+         * Share of an answer sentence's terms its cited chunks must contain for the sentence to stay
+         * (the groundedness check, applied to every answerer).
+         */
+        @WithDefault("0.8")
+        double minSupport();
+    }
+
+    /** The optional LLM answerer ({@code answer=llm}): any OpenAI-compatible chat endpoint. */
+    interface Llm {
+        /** The endpoint, e.g. {@code https://api.openai.com/v1} or {@code http://localhost:11434/v1}; none: answer=llm is a 400. */
+        Optional<String> baseUrl();
+
+        /** Sent as the bearer token; local servers usually ignore it. */
+        @WithDefault("none")
+        String apiKey();
+
+        @WithDefault("gpt-4o-mini")
+        String model();
+
+        /** How long the whole completion may take; past it the query is a 504. */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** The most tokens the model may write (reserved from the caller's quota before the call). */
+        @WithDefault("400")
+        int maxCompletionTokens();
     }
 
     interface Pii {
