@@ -52,6 +52,13 @@ public interface RagConfig {
         @WithDefault("2")
         int prefetch();
 
+        /**
+         * Jobs processed at once, each on a consumer channel of its own: while one document is parsed,
+         * written and committed, another keeps the embedding threads busy.
+         */
+        @WithDefault("2")
+        int workers();
+
         /** The largest document accepted, in bytes of UTF-8. */
         @WithDefault("5000000")
         int maxDocumentBytes();
@@ -75,6 +82,28 @@ public interface RagConfig {
     }
 
     interface Embedding {
+        /**
+         * {@code minilm}: all-MiniLM-L6-v2 in process (no network); {@code openai}: any
+         * OpenAI-compatible {@code /embeddings} endpoint (OpenAI, Ollama, llama.cpp, vLLM...). The
+         * index holds one model's vectors: changing the provider or model needs a fresh index.
+         */
+        @WithDefault("minilm")
+        EmbeddingProvider provider();
+
+        /** The OpenAI-compatible endpoint, e.g. {@code http://localhost:11434/v1}; required with provider openai. */
+        Optional<String> baseUrl();
+
+        @WithDefault("none")
+        String apiKey();
+
+        /** The remote model's name (part of the cache key, with the provider). */
+        @WithDefault("text-embedding-3-small")
+        String model();
+
+        /** How long one remote embedding call may take. */
+        @WithDefault("30s")
+        Duration timeout();
+
         /** Threads embedding in parallel, each running ONNX with one intra-op thread. */
         @WithDefault("2")
         int threads();
@@ -84,6 +113,10 @@ public interface RagConfig {
 
         @WithDefault("P7D")
         Duration cacheTtl();
+    }
+
+    enum EmbeddingProvider {
+        MINILM, OPENAI
     }
 
     interface Retrieval {

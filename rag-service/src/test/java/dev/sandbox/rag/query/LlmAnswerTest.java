@@ -30,10 +30,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * The LLM answerer against a local OpenAI-compatible server ({@link OpenAiStandIn}) that answers
- * with supported and unsupported sentences: only the supported ones reach the caller, in JSON and
- * in the stream; citations are the retrieved chunks; the provider's token counts are charged; no
- * personal data reaches the prompt; the provider failing, down or slow is a 503 or 504, never a 500.
+ * The OpenAI-compatible providers against a local OpenAI-compatible server ({@link OpenAiStandIn}).
+ * The LLM answerer: the stand-in answers with supported and unsupported sentences, and only the
+ * supported ones reach the caller, in JSON and in the stream; citations are the retrieved chunks;
+ * the provider's token counts are charged; no personal data reaches the prompt; the provider
+ * failing, down or slow is a 503 or 504, never a 500. The embeddings: this application embeds
+ * through the stand-in, and its cache keys name that model.
  */
 @QuarkusTest
 @WithInfrastructure({Component.RABBITMQ, Component.REDIS})
@@ -48,6 +50,9 @@ class LlmAnswerTest {
 
     @TestHTTPResource("/rag/query")
     URI queryUri;
+
+    @jakarta.inject.Inject
+    io.quarkus.redis.datasource.RedisDataSource redis;
 
     @AfterEach
     void answerAgain() {
@@ -152,6 +157,10 @@ class LlmAnswerTest {
         try {
             given().auth().oauth2(token).contentType(ContentType.JSON).body(question).post("/rag/query").then().statusCode(503)
                     .contentType("application/problem+json").body("type", org.hamcrest.Matchers.endsWith("llm-unavailable"));
+            // The embedding provider is the same server: a question to embed meets it down too.
+            given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("question", "Which mill? " + UUID.randomUUID(), "mode", "vector"))
+                    .post("/rag/query").then().statusCode(503).contentType("application/problem+json")
+                    .body("type", org.hamcrest.Matchers.endsWith("embedding-unavailable"));
         } finally {
             OpenAiStandIn.up();
         }
@@ -159,6 +168,20 @@ class LlmAnswerTest {
         OpenAiStandIn.behaviour = OpenAiStandIn.Behaviour.SLOW;
         given().auth().oauth2(token).contentType(ContentType.JSON).body(question).post("/rag/query").then().statusCode(504)
                 .contentType("application/problem+json").body("type", org.hamcrest.Matchers.endsWith("llm-timeout"));
+    }
+
+    @Test
+    void embeddingsComeFromTheConfiguredProviderAndTheCacheKeyNamesIt() {
+        OpenAiStandIn.embeddingRequests.clear();
+        var document = tideMill();
+        assertThat(OpenAiStandIn.embeddingRequests)
+                .anySatisfy(body -> assertThat(body).contains(OpenAiStandIn.EMBEDDING_MODEL).contains("grinds barley"));
+        var response = given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("question", "Which mill grinds barley, " + document[1] + "?", "mode", "vector", "k", 3)).post("/rag/query").then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(response.getString("citations[0].documentId")).isEqualTo(document[0]);
+        assertThat(response.getInt("usage.embeddingTokens")).isPositive();
+        assertThat(redis.key().keys("rag:emb:openai:" + OpenAiStandIn.EMBEDDING_MODEL + ":*")).isNotEmpty();
     }
 
     @Test

@@ -21,7 +21,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * LLM answerer is tested against this local OpenAI-compatible server (a real HTTP server speaking
  * the real wire format: {@code POST /v1/chat/completions} streamed as server-sent events, the usage
  * in the last chunk). It answers with the tokens a test scripts, records every request it gets (so
- * a test can see the prompt), and can fail (500), be slow, or be down (its port closed).
+ * a test can see the prompt), and can fail (500), be slow, or be down (its port closed). It also
+ * serves {@code POST /v1/embeddings}, so the application under test embeds through it too.
  */
 public final class OpenAiStandIn implements QuarkusTestResourceLifecycleManager {
 
@@ -30,12 +31,14 @@ public final class OpenAiStandIn implements QuarkusTestResourceLifecycleManager 
         ANSWER, FAIL, SLOW
     }
 
+    public static final String EMBEDDING_MODEL = "stand-in-embed";
     public static final int PROMPT_TOKENS = 321;
     public static final int COMPLETION_TOKENS = 45;
 
     static volatile Behaviour behaviour = Behaviour.ANSWER;
     static volatile List<String> tokens = List.of("I don't know.");
     static final List<String> requests = new CopyOnWriteArrayList<>();
+    static final List<String> embeddingRequests = new CopyOnWriteArrayList<>();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static HttpServer server;
@@ -45,7 +48,12 @@ public final class OpenAiStandIn implements QuarkusTestResourceLifecycleManager 
     public Map<String, String> start() {
         port = 0;
         up();
-        return Map.of("rag.llm.base-url", "http://127.0.0.1:" + port + "/v1", "rag.llm.model", "stand-in", "rag.llm.timeout", "3s");
+        var url = "http://127.0.0.1:" + port + "/v1";
+        var run = java.util.UUID.randomUUID().toString().substring(0, 8);
+        // An index and a queue of their own: these vectors are not MiniLM's.
+        return Map.of("rag.llm.base-url", url, "rag.llm.model", "stand-in", "rag.llm.timeout", "3s", "rag.embedding.provider", "openai",
+                "rag.embedding.base-url", url, "rag.embedding.model", EMBEDDING_MODEL, "rag.data-dir", "target/rag-data/openai-" + run,
+                "rag.ingest.queue", "rag.ingest-openai-" + run);
     }
 
     @Override
@@ -62,6 +70,7 @@ public final class OpenAiStandIn implements QuarkusTestResourceLifecycleManager 
         }
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/v1/chat/completions", OpenAiStandIn::complete);
+        server.createContext("/v1/embeddings", OpenAiStandIn::embed);
         server.start();
         port = server.getAddress().getPort();
     }
@@ -90,6 +99,37 @@ public final class OpenAiStandIn implements QuarkusTestResourceLifecycleManager 
                 }
                 case ANSWER -> stream(exchange);
             }
+        }
+    }
+
+    /**
+     * {@code POST /v1/embeddings}: a deterministic 384-dimension bag of words per input (each word
+     * hashed to a dimension, the vector normalised), so that vector search finds shared words.
+     */
+    private static void embed(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            embeddingRequests.add(body);
+            var inputs = JSON.readTree(body).get("input");
+            var data = new java.util.ArrayList<Map<String, Object>>();
+            var tokens = 0;
+            for (var i = 0; i < inputs.size(); i++) {
+                var vector = new double[384];
+                for (var word : inputs.get(i).asText().toLowerCase(java.util.Locale.ROOT).split("\\W+")) {
+                    if (!word.isEmpty()) {
+                        vector[Math.floorMod(word.hashCode(), 384)] += 1;
+                        tokens++;
+                    }
+                }
+                vector[0] += 0.01;
+                var norm = Math.sqrt(java.util.Arrays.stream(vector).map(x -> x * x).sum());
+                data.add(Map.of("object", "embedding", "index", i, "embedding", java.util.Arrays.stream(vector).map(x -> x / norm).toArray()));
+            }
+            var answer = JSON.writeValueAsBytes(Map.of("object", "list", "model", EMBEDDING_MODEL, "data", data, "usage",
+                    Map.of("prompt_tokens", tokens, "total_tokens", tokens)));
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
         }
     }
 
