@@ -27,6 +27,8 @@ public interface RagConfig {
 
     Answer answer();
 
+    Llm llm();
+
     Pii pii();
 
     Quota quota();
@@ -49,6 +51,13 @@ public interface RagConfig {
         /** Jobs a worker holds unacknowledged at once. */
         @WithDefault("2")
         int prefetch();
+
+        /**
+         * Jobs processed at once, each on a consumer channel of its own: while one document is parsed,
+         * written and committed, another keeps the embedding threads busy.
+         */
+        @WithDefault("2")
+        int workers();
 
         /** The largest document accepted, in bytes of UTF-8. */
         @WithDefault("5000000")
@@ -73,6 +82,28 @@ public interface RagConfig {
     }
 
     interface Embedding {
+        /**
+         * {@code minilm}: all-MiniLM-L6-v2 in process (no network); {@code openai}: any
+         * OpenAI-compatible {@code /embeddings} endpoint (OpenAI, Ollama, llama.cpp, vLLM...). The
+         * index holds one model's vectors: changing the provider or model needs a fresh index.
+         */
+        @WithDefault("minilm")
+        EmbeddingProvider provider();
+
+        /** The OpenAI-compatible endpoint, e.g. {@code http://localhost:11434/v1}; required with provider openai. */
+        Optional<String> baseUrl();
+
+        @WithDefault("none")
+        String apiKey();
+
+        /** The remote model's name (part of the cache key, with the provider). */
+        @WithDefault("text-embedding-3-small")
+        String model();
+
+        /** How long one remote embedding call may take. */
+        @WithDefault("30s")
+        Duration timeout();
+
         /** Threads embedding in parallel, each running ONNX with one intra-op thread. */
         @WithDefault("2")
         int threads();
@@ -82,6 +113,10 @@ public interface RagConfig {
 
         @WithDefault("P7D")
         Duration cacheTtl();
+    }
+
+    enum EmbeddingProvider {
+        MINILM, OPENAI
     }
 
     interface Retrieval {
@@ -112,6 +147,34 @@ public interface RagConfig {
         /** Sentences quoted at most. */
         @WithDefault("3")
         int maxSentences();
+
+        /**
+         * Share of an answer sentence's terms its cited chunks must contain for the sentence to stay
+         * (the groundedness check, applied to every answerer).
+         */
+        @WithDefault("0.8")
+        double minSupport();
+    }
+
+    /** The optional LLM answerer ({@code answer=llm}): any OpenAI-compatible chat endpoint. */
+    interface Llm {
+        /** The endpoint, e.g. {@code https://api.openai.com/v1} or {@code http://localhost:11434/v1}; none: answer=llm is a 400. */
+        Optional<String> baseUrl();
+
+        /** Sent as the bearer token; local servers usually ignore it. */
+        @WithDefault("none")
+        String apiKey();
+
+        @WithDefault("gpt-4o-mini")
+        String model();
+
+        /** How long the whole completion may take; past it the query is a 504. */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** The most tokens the model may write (reserved from the caller's quota before the call). */
+        @WithDefault("400")
+        int maxCompletionTokens();
     }
 
     interface Pii {

@@ -103,7 +103,7 @@ public class ChunkIndex {
     }
 
     /** Writes a document's record alone (queued, failed): its chunks, if any, stay. */
-    public void putRecord(DocumentRecord record) {
+    public synchronized void putRecord(DocumentRecord record) {
         try {
             writer.updateDocument(new Term(RECORD_ID, record.documentId()), recordDocument(record));
             commit();
@@ -112,8 +112,17 @@ public class ChunkIndex {
         }
     }
 
-    /** Replaces a document's record and chunks in one commit: readers see all the new chunks or none. */
-    public void replace(DocumentRecord record, List<Chunk> chunks, List<String> bodies, List<float[]> vectors) {
+    /**
+     * Replaces a document's record and chunks in one commit: readers see all the new chunks or none.
+     * Only while the stored record still has this content: a delete, or a new version of the document
+     * that came in while these chunks were being embedded, wins (checked under the lock every write
+     * takes). Returns whether it replaced.
+     */
+    public synchronized boolean replace(DocumentRecord record, List<Chunk> chunks, List<String> bodies, List<float[]> vectors) {
+        var current = get(record.documentId());
+        if (current.isEmpty() || !current.get().contentHash().equals(record.contentHash())) {
+            return false;
+        }
         var documents = new ArrayList<Document>(chunks.size() + 1);
         documents.add(recordDocument(record));
         for (var i = 0; i < chunks.size(); i++) {
@@ -122,13 +131,14 @@ public class ChunkIndex {
         try {
             writer.updateDocuments(new Term(DOCUMENT_ID, record.documentId()), documents);
             commit();
+            return true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /** Removes the document and all its chunks, in one commit. */
-    public void delete(String documentId) {
+    public synchronized void delete(String documentId) {
         try {
             writer.deleteDocuments(new Term(DOCUMENT_ID, documentId));
             commit();

@@ -119,11 +119,14 @@ public class IngestQueue {
             admin.close();
             publisher = opened.createChannel();
             publisher.confirmSelect();
-            var consumer = opened.createChannel();
-            consumer.basicQos(Math.max(1, config.prefetch()));
-            consumer.basicConsume(config.queue(), false, "rag-ingest-worker", new JobConsumer(consumer));
+            // A channel delivers one message at a time: one channel per worker runs jobs side by side.
+            for (var worker = 0; worker < Math.max(1, config.workers()); worker++) {
+                var consumer = opened.createChannel();
+                consumer.basicQos(Math.max(1, config.prefetch()));
+                consumer.basicConsume(config.queue(), false, "rag-ingest-worker-" + worker, new JobConsumer(consumer));
+            }
             connection = opened;
-            LOG.infof("consuming %s", config.queue());
+            LOG.infof("consuming %s with %d workers", config.queue(), Math.max(1, config.workers()));
         } catch (IOException | RuntimeException e) {
             opened.abort();
             throw e;

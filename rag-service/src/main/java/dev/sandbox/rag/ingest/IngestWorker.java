@@ -23,7 +23,8 @@ import dev.sandbox.rag.pii.PiiRedactor;
  * record and chunks in one index commit, then acknowledge. Idempotent: a job for a document that is
  * gone (deleted), superseded (its content changed since) or already indexed with this content is
  * acknowledged without work, so a redelivery after a crash between the commit and the ack changes
- * nothing: each job takes effect exactly once.
+ * nothing: each job takes effect exactly once. Several workers may run side by side: the index
+ * commit re-checks, under the index's lock, that the document was not deleted or changed meanwhile.
  */
 @ApplicationScoped
 public class IngestWorker {
@@ -102,10 +103,18 @@ public class IngestWorker {
             var vectors = embeddings.embed(texts);
             crashPoints.reach("before-index-commit", config.chaos().crashBeforeIndexCommit());
             var indexSpan = tracer.spanBuilder("rag.index").startSpan();
+            boolean replaced;
             try {
-                index.replace(record.withStatus(DocumentStatus.INDEXED, chunks.size(), null), chunks, texts, vectors.vectors());
+                replaced = index.replace(record.withStatus(DocumentStatus.INDEXED, chunks.size(), null), chunks, texts, vectors.vectors());
             } finally {
                 indexSpan.end();
+            }
+            if (!replaced) {
+                // Deleted or superseded while this job was embedding: the newer state stands.
+                span.setAttribute("rag.ingest.skipped", true);
+                ack.run();
+                registry.counter("rag_ingest_jobs", "outcome", "skipped").increment();
+                return;
             }
             crashPoints.reach("after-index-commit", config.chaos().crashAfterIndexCommit());
             ack.run();

@@ -32,8 +32,8 @@ public final class ExtractiveAnswerer {
     private record Candidate(int citation, String sentence, double coverage, int rank) {
     }
 
-    /** The answer text and whether it is grounded. */
-    public record Result(String text, boolean grounded) {
+    /** The answer text, whether it is grounded, and its sentences, each with its citation mark. */
+    public record Result(String text, boolean grounded, List<String> sentences) {
     }
 
     private final Terms terms;
@@ -49,7 +49,7 @@ public final class ExtractiveAnswerer {
     public Result answer(String question, List<ChunkHit> hits) {
         var wanted = new LinkedHashSet<>(terms.of(question));
         if (wanted.isEmpty() || hits.isEmpty()) {
-            return new Result(DONT_KNOW, false);
+            return new Result(DONT_KNOW, false, List.of());
         }
         var candidates = new ArrayList<Candidate>();
         for (var rank = 0; rank < hits.size(); rank++) {
@@ -63,11 +63,11 @@ public final class ExtractiveAnswerer {
             }
         }
         if (candidates.isEmpty()) {
-            return new Result(DONT_KNOW, false);
+            return new Result(DONT_KNOW, false, List.of());
         }
         candidates.sort(Comparator.comparingDouble(Candidate::coverage).reversed().thenComparingInt(Candidate::rank));
         var seen = new HashSet<String>();
-        var out = new StringBuilder();
+        var quoted = new ArrayList<String>();
         for (var candidate : candidates) {
             if (seen.size() == maxSentences) {
                 break;
@@ -75,12 +75,9 @@ public final class ExtractiveAnswerer {
             if (!seen.add(candidate.sentence())) {
                 continue;
             }
-            if (!out.isEmpty()) {
-                out.append(' ');
-            }
-            out.append(candidate.sentence()).append(" [").append(candidate.citation()).append(']');
+            quoted.add(candidate.sentence() + " [" + candidate.citation() + "]");
         }
-        return new Result(out.toString(), true);
+        return new Result(String.join(" ", quoted), true, List.copyOf(quoted));
     }
 
     /** The sentences of a chunk, whitespace-trimmed; each is a substring of the chunk. */

@@ -15,6 +15,7 @@ import dev.sandbox.common.problem.Problem;
 import dev.sandbox.common.problem.ProblemException;
 import dev.sandbox.rag.RagConfig;
 import dev.sandbox.rag.embed.Embeddings;
+import dev.sandbox.rag.index.ChunkHit;
 import dev.sandbox.rag.index.ChunkIndex;
 import dev.sandbox.rag.index.SearchMode;
 import dev.sandbox.rag.pii.PiiRedactor;
@@ -24,10 +25,11 @@ import dev.sandbox.rag.quota.Usage;
 
 /**
  * A query, step by step, each step a span: embed the question (through the cache), search (BM25,
- * HNSW, or both fused by reciprocal rank), answer (extractive by default), redact the output,
- * charge the caller's token quota with the exact cost, log the usage. The token quota is charged
- * before the answer leaves: a request that would take the caller over the limit gets a 429, not
- * the answer. Questions and answers are never logged, only their token counts.
+ * HNSW, or both fused by reciprocal rank), answer (extractive by default, or an LLM), check every
+ * sentence of the answer against its citations ({@link Groundedness}: unsupported sentences are
+ * dropped), redact the output, charge the caller's token quota, log the usage. The token quota is
+ * charged before the answer leaves: a request that would take the caller over the limit gets a
+ * 429, not the answer. Questions and answers are never logged, only their token counts.
  */
 @ApplicationScoped
 public class QueryService {
@@ -42,10 +44,12 @@ public class QueryService {
     private final Tracer tracer;
     private final RagConfig config;
     private final ExtractiveAnswerer answerer;
+    private final Groundedness groundedness;
+    private final LlmAnswerer llm;
     private final MeterRegistry registry;
 
     QueryService(ChunkIndex index, Embeddings embeddings, PiiRedactor redactor, Quotas quotas, TokenCounter tokens, Tracer tracer,
-            RagConfig config, MeterRegistry registry) {
+            RagConfig config, LlmAnswerer llm, MeterRegistry registry) {
         this.registry = registry;
         this.index = index;
         this.embeddings = embeddings;
@@ -55,9 +59,29 @@ public class QueryService {
         this.tracer = tracer;
         this.config = config;
         this.answerer = new ExtractiveAnswerer(index::terms, config.answer().minCoverage(), config.answer().maxSentences());
+        this.groundedness = new Groundedness(index::terms, config.answer().minSupport());
+        this.llm = llm;
+    }
+
+    /** What a streaming caller is given while the answer is made: citations first, then the answer in pieces. */
+    public interface Listener {
+
+        Listener NONE = new Listener() {
+        };
+
+        default void citations(List<Citation> citations) {
+        }
+
+        /** A piece of the answer: a token chunk (LLM) or a sentence (extractive), already checked and redacted. */
+        default void piece(String text) {
+        }
     }
 
     public Answer query(String subject, QueryRequest request) {
+        return query(subject, request, Listener.NONE);
+    }
+
+    public Answer query(String subject, QueryRequest request, Listener listener) {
         if (request == null || request.question() == null || request.question().isBlank()) {
             throw invalid("question", "a question is required");
         }
@@ -72,7 +96,7 @@ public class QueryService {
         }
         var mode = parse(SearchMode.class, "mode", request.mode(), SearchMode.HYBRID);
         var answerMode = parse(AnswerMode.class, "answer", request.answer(), AnswerMode.EXTRACTIVE);
-        if (answerMode == AnswerMode.LLM) {
+        if (answerMode == AnswerMode.LLM && !llm.configured()) {
             throw new ProblemException(400, "answerer-unavailable", "Answerer not configured",
                     "No LLM answerer is configured on this service; use answer=extractive or answer=none.");
         }
@@ -89,26 +113,21 @@ public class QueryService {
         var citations = hits.stream()
                 .map(hit -> new Citation(hit.chunkId(), hit.documentId(), hit.title(), hit.section(), hit.score(), redactor.redact(hit.text())))
                 .toList();
-        var answerSpan = tracer.spanBuilder("rag.answer").startSpan();
-        String text;
-        boolean grounded;
-        try {
-            if (answerMode == AnswerMode.NONE) {
-                text = "";
-                grounded = false;
-            } else {
-                var result = answerer.answer(question, hits);
-                text = redactor.redact(result.text());
-                grounded = result.grounded();
-            }
-            answerSpan.setAttribute("rag.answer.grounded", grounded);
+        var answerSpan = tracer.spanBuilder("rag.answer").setAttribute("rag.answer.mode", answerMode.name().toLowerCase(Locale.ROOT))
+                .startSpan();
+        Written written;
+        try (var scope = answerSpan.makeCurrent()) {
+            written = switch (answerMode) {
+                case NONE -> none(subject, question, citations, embeddingTokens, listener);
+                case EXTRACTIVE -> extractive(subject, question, hits, citations, embeddingTokens, listener);
+                case LLM -> llm(subject, question, citations, embeddingTokens, listener);
+            };
+            answerSpan.setAttribute("rag.answer.grounded", written.grounded());
+            answerSpan.setAttribute("rag.answer.dropped_sentences", written.dropped());
         } finally {
             answerSpan.end();
         }
-        var prompt = tokens.count(question) + citations.stream().mapToInt(citation -> tokens.count(citation.text())).sum();
-        var usage = new Usage(answerMode == AnswerMode.NONE ? tokens.count(question) : prompt, tokens.count(text), embeddingTokens);
-        var reservation = quotas.reserve(subject, usage.total());
-        quotas.settle(reservation, subject, usage);
+        var usage = written.usage();
         span.setAttribute("rag.mode", mode.name().toLowerCase(Locale.ROOT));
         span.setAttribute("rag.usage.prompt_tokens", usage.promptTokens());
         span.setAttribute("rag.usage.completion_tokens", usage.completionTokens());
@@ -117,10 +136,73 @@ public class QueryService {
         registry.counter("rag_tokens", "kind", "prompt").increment(usage.promptTokens());
         registry.counter("rag_tokens", "kind", "completion").increment(usage.completionTokens());
         registry.counter("rag_tokens", "kind", "embedding").increment(usage.embeddingTokens());
-        LOG.infof("query by %s: mode=%s k=%d hits=%d grounded=%s promptTokens=%d completionTokens=%d embeddingTokens=%d", subject,
-                mode.name().toLowerCase(Locale.ROOT), k, hits.size(), grounded, usage.promptTokens(), usage.completionTokens(),
-                usage.embeddingTokens());
-        return new Answer(text, grounded, mode.name().toLowerCase(Locale.ROOT), citations, usage);
+        LOG.infof("query by %s: mode=%s answer=%s k=%d hits=%d grounded=%s dropped=%d promptTokens=%d completionTokens=%d embeddingTokens=%d",
+                subject, mode.name().toLowerCase(Locale.ROOT), answerMode.name().toLowerCase(Locale.ROOT), k, hits.size(),
+                written.grounded(), written.dropped(), usage.promptTokens(), usage.completionTokens(), usage.embeddingTokens());
+        return new Answer(written.text(), written.grounded(), mode.name().toLowerCase(Locale.ROOT), citations, usage, written.dropped());
+    }
+
+    /** An answer as written, checked and charged. */
+    private record Written(String text, boolean grounded, int dropped, Usage usage) {
+    }
+
+    private Written none(String subject, String question, List<Citation> citations, int embeddingTokens, Listener listener) {
+        var usage = new Usage(tokens.count(question), 0, embeddingTokens);
+        quotas.settle(quotas.reserve(subject, usage.total()), subject, usage);
+        listener.citations(citations);
+        return new Written("", false, 0, usage);
+    }
+
+    /** Model-free, so the exact cost is known before anything leaves: charged, then sent. */
+    private Written extractive(String subject, String question, List<ChunkHit> hits, List<Citation> citations, int embeddingTokens,
+            Listener listener) {
+        var result = answerer.answer(question, hits);
+        var kept = result.sentences().stream().map(redactor::redact).filter(sentence -> groundedness.supported(sentence, citations))
+                .toList();
+        var dropped = result.sentences().size() - kept.size();
+        var text = kept.isEmpty() ? ExtractiveAnswerer.DONT_KNOW : String.join(" ", kept);
+        var prompt = tokens.count(question) + citations.stream().mapToInt(citation -> tokens.count(citation.text())).sum();
+        var usage = new Usage(prompt, tokens.count(text), embeddingTokens);
+        quotas.settle(quotas.reserve(subject, usage.total()), subject, usage);
+        listener.citations(citations);
+        if (kept.isEmpty()) {
+            listener.piece(text);
+        } else {
+            for (var i = 0; i < kept.size(); i++) {
+                listener.piece(i == 0 ? kept.get(i) : " " + kept.get(i));
+            }
+        }
+        return new Written(text, !kept.isEmpty(), dropped, usage);
+    }
+
+    /**
+     * The model's cost is known only after it wrote: the quota is charged up front with the most it
+     * can cost (the prompt and the completion limit), and what it did not use is given back.
+     */
+    private Written llm(String subject, String question, List<Citation> citations, int embeddingTokens, Listener listener) {
+        var prompt = LlmAnswerer.prompt(redactor.redact(question), citations);
+        var promptTokens = tokens.count(LlmAnswerer.SYSTEM) + tokens.count(prompt);
+        var reservation = quotas.reserve(subject, promptTokens + config.llm().maxCompletionTokens() + embeddingTokens);
+        listener.citations(citations);
+        var gate = new SentenceGate(groundedness, citations, redactor::redact, listener::piece);
+        LlmAnswerer.Completion completion;
+        try {
+            completion = llm.complete(prompt, gate::accept);
+        } catch (RuntimeException e) {
+            quotas.settle(reservation, subject, new Usage(promptTokens, 0, embeddingTokens));
+            throw e;
+        }
+        gate.finish();
+        var grounded = gate.grounded();
+        var text = grounded ? gate.answer() : ExtractiveAnswerer.DONT_KNOW;
+        if (!grounded) {
+            listener.piece(text);
+        }
+        var written = completion.text() == null ? gate.raw() : completion.text();
+        var usage = new Usage(completion.promptTokens() == null ? promptTokens : completion.promptTokens(),
+                completion.completionTokens() == null ? tokens.count(written) : completion.completionTokens(), embeddingTokens);
+        quotas.settle(reservation, subject, usage);
+        return new Written(text, grounded, gate.dropped(), usage);
     }
 
     /** How the answer is written. */

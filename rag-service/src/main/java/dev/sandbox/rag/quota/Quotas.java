@@ -14,6 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 
 import dev.sandbox.common.problem.ProblemException;
 import dev.sandbox.rag.RagConfig;
@@ -33,11 +36,13 @@ public class Quotas {
     private static final Logger LOG = Logger.getLogger(Quotas.class);
 
     private final RedisDataSource redis;
+    private final Redis client;
     private final RagConfig.Quota config;
     private final Clock clock = Clock.systemUTC();
 
-    Quotas(RedisDataSource redis, RagConfig config) {
+    Quotas(RedisDataSource redis, Redis client, RagConfig config) {
         this.redis = redis;
+        this.client = client;
         this.config = config.quota();
     }
 
@@ -71,19 +76,21 @@ public class Quotas {
     public record Reservation(String key, int tokens) {
     }
 
+    /** Gives back what was reserved and not used, and adds the usage to the day's: one pipelined round trip. */
     public void settle(Reservation reservation, String subject, Usage usage) {
         var unused = reservation.tokens() - Math.min(reservation.tokens(), usage.total());
+        var day = "rag:usage:" + subject + ":" + LocalDate.now(clock);
+        var commands = new ArrayList<Request>();
+        if (unused > 0) {
+            commands.add(Request.cmd(Command.DECRBY).arg(reservation.key()).arg(unused));
+        }
+        commands.add(Request.cmd(Command.HINCRBY).arg(day).arg("requests").arg(1));
+        commands.add(Request.cmd(Command.HINCRBY).arg(day).arg("promptTokens").arg(usage.promptTokens()));
+        commands.add(Request.cmd(Command.HINCRBY).arg(day).arg("completionTokens").arg(usage.completionTokens()));
+        commands.add(Request.cmd(Command.HINCRBY).arg(day).arg("embeddingTokens").arg(usage.embeddingTokens()));
+        commands.add(Request.cmd(Command.EXPIRE).arg(day).arg(8 * 24 * 3600));
         try {
-            if (unused > 0) {
-                redis.value(Long.class).decrby(reservation.key(), unused);
-            }
-            var day = "rag:usage:" + subject + ":" + LocalDate.now(clock);
-            var hash = redis.hash(Long.class);
-            hash.hincrby(day, "requests", 1);
-            hash.hincrby(day, "promptTokens", usage.promptTokens());
-            hash.hincrby(day, "completionTokens", usage.completionTokens());
-            hash.hincrby(day, "embeddingTokens", usage.embeddingTokens());
-            redis.key().expire(day, 8 * 24 * 3600);
+            client.batchAndAwait(commands);
         } catch (RuntimeException e) {
             LOG.warnf("usage not recorded: %s", e.getClass().getSimpleName());
         }

@@ -80,6 +80,7 @@ class RetrievalEvalTest {
                         }).toList();
                         var record = new DocumentRecord(id, id, DocumentStatus.INDEXED, chunks.size(), null, Chunker.sha256(text), "markdown",
                                 null, Map.of(), text, 0);
+                        index.putRecord(record); // replace() writes only over a record of the same content
                         index.replace(record, chunks, bodies, model.embed(bodies));
                     }
                 }
