@@ -118,7 +118,8 @@ class TraceTreeIT {
     }
 
     @Test
-    @Disabled("the chat fan-out carries no trace context over RabbitMQ on this branch yet: the delivery on the other node starts a trace of its own")
+    @Disabled("chat-service now carries the context through RabbitMQ (ChatTraceTest); the span names and the traceId of the sent"
+            + " frame this case expects are not yet checked against chat-service's spans")
     void aChatMessageIsOneTraceFromTheSendThroughRabbitMqToTheDeliveryOnTheOtherNode(RunningSandbox sandbox) throws Exception {
         var room = "trace-" + UUID.randomUUID().toString().substring(0, 8);
         // A listener on each node: whichever node the gateway gives the sender, the other one delivers too.
