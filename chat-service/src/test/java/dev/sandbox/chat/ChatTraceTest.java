@@ -8,9 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -47,14 +45,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithInfrastructure({Component.REDIS, Component.RABBITMQ})
 class ChatTraceTest {
 
-    /** The application's spans, kept in memory (Quarkus exports to every SpanExporter bean). */
-    static class Spans {
-        @Produces
-        @Singleton
-        InMemorySpanExporter exporter() {
-            return InMemorySpanExporter.create();
-        }
-    }
 
     @TestHTTPResource("/")
     URL base;

@@ -20,7 +20,6 @@ import com.rabbitmq.client.RecoveryListener;
 import dev.sandbox.common.telemetry.MessagingTracer;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
 
 /**
  * Fan-out through RabbitMQ: one topic exchange for all rooms (routing key = room name, which has
@@ -40,19 +39,6 @@ public final class RabbitFanout implements Fanout {
     private static final Logger LOG = Logger.getLogger(RabbitFanout.class);
     /** The semantic-convention attribute for RabbitMQ's routing key (here: the room). */
     private static final String ROUTING_KEY = "messaging.rabbitmq.destination.routing_key";
-    /** AMQP header values arrive as the client's LongString; their text is the value. */
-    private static final TextMapGetter<Map<String, Object>> HEADERS = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, Object> carrier) {
-            return carrier.keySet();
-        }
-
-        @Override
-        public String get(Map<String, Object> carrier, String key) {
-            var value = carrier == null ? null : carrier.get(key);
-            return value == null ? null : value.toString();
-        }
-    };
 
     private final ConnectionFactory factory;
     private final String exchange;
@@ -183,7 +169,7 @@ public final class RabbitFanout implements Fanout {
 
     /** One arriving payload, processed in the trace it was published in (when it was). */
     private void consume(String room, Map<String, Object> headers, String payload) {
-        var carried = headers == null ? Context.root() : tracing.extract(headers, HEADERS);
+        var carried = headers == null ? Context.root() : tracing.extract(headers, MessagingTracer.MAP_HEADERS);
         if (!Span.fromContext(carried).getSpanContext().isValid()) {
             listener.accept(room, payload);
             return;

@@ -1,5 +1,7 @@
 package dev.sandbox.common.telemetry;
 
+import java.util.Map;
+
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -21,6 +23,23 @@ import io.opentelemetry.context.propagation.TextMapSetter;
  * one with {@code messaging.system=rabbitmq}.
  */
 public final class MessagingTracer {
+
+    /**
+     * Reads headers kept as a map whose values print as their text, as AMQP's are (a RabbitMQ
+     * client hands them back as {@code LongString}s).
+     */
+    public static final TextMapGetter<Map<String, Object>> MAP_HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, Object> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, Object> carrier, String key) {
+            var value = carrier == null ? null : carrier.get(key);
+            return value == null ? null : value.toString();
+        }
+    };
 
     private final String system;
     private final TextMapPropagator propagator;

@@ -24,16 +24,13 @@ import com.rabbitmq.client.MessageProperties;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.sandbox.common.problem.ProblemException;
+import dev.sandbox.common.telemetry.MessagingTracer;
 import dev.sandbox.rag.RagConfig;
 
 /**
@@ -63,8 +60,7 @@ public class IngestQueue {
     private final ObjectMapper json;
     private final ConnectionFactory factory = new ConnectionFactory();
     private final MeterRegistry registry;
-    private final TextMapPropagator propagator;
-    private final Tracer tracer;
+    private final MessagingTracer tracing;
     private volatile Connection connection;
     private Channel publisher;
     private volatile boolean stopping;
@@ -79,8 +75,7 @@ public class IngestQueue {
         this.worker = worker;
         this.json = json;
         this.registry = registry;
-        this.propagator = telemetry.getPropagators().getTextMapPropagator();
-        this.tracer = telemetry.getTracer("dev.sandbox.rag.ingest");
+        this.tracing = new MessagingTracer(telemetry, "rabbitmq");
         factory.setHost(host);
         factory.setPort(port);
         factory.setUsername(username);
@@ -159,7 +154,7 @@ public class IngestQueue {
 
     /** Puts a job on the queue and waits for the broker's confirm; 503 when the broker is not there. */
     public void publish(IngestJob job) {
-        var span = messagingSpan("publish", SpanKind.PRODUCER).startSpan();
+        var span = tracing.publish(config.queue(), Context.current()).startSpan();
         try (var scope = span.makeCurrent()) {
             var body = json.writeValueAsBytes(job);
             var properties = MessageProperties.PERSISTENT_BASIC.builder().headers(traceHeaders(new HashMap<>())).build();
@@ -184,31 +179,11 @@ public class IngestQueue {
         }
     }
 
-    private SpanBuilder messagingSpan(String operation, SpanKind kind) {
-        return tracer.spanBuilder(config.queue() + " " + operation).setSpanKind(kind)
-                .setAttribute("messaging.system", "rabbitmq")
-                .setAttribute("messaging.destination.name", config.queue())
-                .setAttribute("messaging.operation.type", operation.equals("publish") ? "send" : operation);
-    }
-
     /** Adds the current trace context ({@code traceparent}) to a message's headers. */
     private Map<String, Object> traceHeaders(Map<String, Object> headers) {
-        propagator.inject(Context.current(), headers, Map::put);
+        tracing.inject(Span.current(), headers, Map::put);
         return headers;
     }
-
-    private static final TextMapGetter<Map<String, Object>> HEADERS = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, Object> carrier) {
-            return carrier.keySet();
-        }
-
-        @Override
-        public String get(Map<String, Object> carrier, String key) {
-            var value = carrier == null ? null : carrier.get(key);
-            return value == null ? null : value.toString(); // a LongString when it comes back from the broker
-        }
-    };
 
     private static ProblemException unavailable() {
         return new ProblemException(503, "queue-unavailable", "Ingestion is unavailable",
@@ -223,8 +198,7 @@ public class IngestQueue {
 
         @Override
         public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) throws IOException {
-            var parent = propagator.extract(Context.root(), properties.getHeaders(), HEADERS);
-            var span = messagingSpan("process", SpanKind.CONSUMER).setParent(parent).startSpan();
+            var span = tracing.process(config.queue(), tracing.extract(properties.getHeaders(), MessagingTracer.MAP_HEADERS)).startSpan();
             try (var scope = span.makeCurrent()) {
                 handle(envelope, properties, body);
             } finally {
