@@ -4,26 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.sandbox.chat.testing.ChatNodes;
 import dev.sandbox.chat.testing.Tokens;
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.HeadlessChromium;
 import dev.sandbox.infra.testing.TestInfrastructure;
 
 /**
@@ -33,13 +28,9 @@ import dev.sandbox.infra.testing.TestInfrastructure;
  */
 class ChatBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-
     @Test
     void twoBrowsersChatAcrossNodesAndSurviveANodeKill() {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
-                "needs Debian chromium and chromium-driver");
+        HeadlessChromium.assumeInstalled();
         var infra = TestInfrastructure.with(Component.REDIS, Component.RABBITMQ);
         var settings = Map.of("CHAT_NAMESPACE", "chat-" + infra.runId(), "QUARKUS_LOG_LEVEL", "WARN");
         var a = ChatNodes.node(infra, "chat-service", "browser-a-" + infra.runId(), settings);
@@ -97,11 +88,7 @@ class ChatBrowserIT {
     }
 
     private static WebDriver browser() {
-        var options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,800");
-        var service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
-        return new ChromeDriver(service, options);
+        return HeadlessChromium.start(1200, 800);
     }
 
     private static void say(WebDriver driver, String text) {

@@ -1,6 +1,7 @@
 package dev.sandbox.system;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,7 +96,7 @@ final class DeploymentTopology {
 
     private static String rootPomProperty(String name) {
         try {
-            var pom = java.nio.file.Files.readString(ROOT.resolve("pom.xml"));
+            var pom = Files.readString(ROOT.resolve("pom.xml"));
             var matcher = java.util.regex.Pattern.compile("<" + java.util.regex.Pattern.quote(name) + ">([^<]+)<").matcher(pom);
             if (!matcher.find()) {
                 throw new IllegalStateException("no property " + name + " in the root pom");
@@ -109,6 +110,22 @@ final class DeploymentTopology {
     /** A tool the sandbox builds once at a pinned version ({@code ./sandbox tool <name>}): its path. */
     static String tool(String name) throws IOException, InterruptedException {
         return run(List.of(ROOT.resolve("sandbox").toString(), "tool", name)).strip().lines().reduce((first, last) -> last).orElseThrow();
+    }
+
+    /**
+     * Checks rendered manifests strictly against the Kubernetes 1.32 API's schemas. The validator is
+     * a Python console script whose first line names its interpreter by the path its environment
+     * was made at; run by the interpreter beside it, it works from wherever the tools are reached.
+     */
+    static void validateKubernetes(String manifests) throws IOException, InterruptedException {
+        var script = Path.of(tool("kubernetes-validate"));
+        var file = Files.createTempFile("sandbox-kubernetes", ".yaml");
+        try {
+            Files.writeString(file, manifests);
+            run(List.of(script.resolveSibling("python3").toString(), script.toString(), "--strict", "--quiet", "-k", "1.32.0", file.toString()));
+        } finally {
+            Files.delete(file);
+        }
     }
 
     /** Runs a validation tool on the files; returns its output, failing with it if the tool does. */

@@ -92,7 +92,7 @@ class KubernetesManifestsTest {
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
 
-        var kustomize = tool("kustomize");
+        var kustomize = DeploymentTopology.tool("kustomize");
         for (var overlay : OVERLAYS) {
             var output = DeploymentTopology.run(List.of(kustomize, "build", copy.resolve("overlays").resolve(overlay).toString()));
             OUTPUT.put(overlay, output);
@@ -132,19 +132,13 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @MethodSource("overlays")
     void renderedManifestsAreValidKubernetes(String overlay) throws Exception {
-        var file = Files.createTempFile("sandbox-kubernetes", ".yaml");
-        try {
-            Files.writeString(file, OUTPUT.get(overlay));
-            DeploymentTopology.run(List.of(tool("kubernetes-validate"), "--strict", "--quiet", "-k", "1.32.0", file.toString()));
-        } finally {
-            Files.delete(file);
-        }
+        DeploymentTopology.validateKubernetes(OUTPUT.get(overlay));
     }
 
     @ParameterizedTest
     @MethodSource("overlays")
     void renderedManifestsPassTheLinterButForTheListedExceptions(String overlay) throws Exception {
-        var command = new ArrayList<>(List.of(tool("kube-score"), "score", "--output-format", "ci", "--exit-one-on-warning"));
+        var command = new ArrayList<>(List.of(DeploymentTopology.tool("kube-score"), "score", "--output-format", "ci", "--exit-one-on-warning"));
         exceptions(overlay).stream().filter(exception -> exception.resources().equals(Set.of("*")))
                 .forEach(exception -> command.addAll(List.of("--ignore-test", exception.check())));
         var file = Files.createTempFile("sandbox-kubernetes", ".yaml");
@@ -301,6 +295,50 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * What the observability component needs from the policies, under the default deny: Prometheus
+     * opens a connection to each service's pods on the port their annotations tell it to scrape,
+     * and each service to Zipkin's pods on the port of the span endpoint it is given.
+     */
+    @ParameterizedTest
+    @MethodSource("servicesInOverlays")
+    void prometheusScrapesTheServiceAndTheServiceReachesZipkin(String overlay, ServiceSpec service) {
+        var policies = RENDERED.get(overlay).stream().filter(node -> node.path("kind").asText().equals("NetworkPolicy")).toList();
+        var deployment = resource(overlay, "Deployment", service.name());
+        var annotations = deployment.path("spec").path("template").path("metadata").path("annotations");
+        assertThat(annotations.path("prometheus.io/scrape").asText()).as(service.name() + " asks to be scraped").isEqualTo("true");
+        assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/q/metrics");
+        var metricsPort = annotations.path("prometheus.io/port").asInt();
+        assertThat(metricsPort).as(service.name() + "'s metrics port is its HTTP port").isEqualTo(service.port());
+        var prometheus = labels(resource(overlay, "Deployment", "prometheus"));
+        assertThat(NetworkPolicies.allow(policies, prometheus, labels(deployment), metricsPort))
+                .as("prometheus → " + service.name() + ":" + metricsPort).isTrue();
+
+        var endpoint = java.net.URI.create(env(container(deployment)).get("SANDBOX_TRACING_ZIPKIN_ENDPOINT"));
+        var zipkin = resource(overlay, "Service", endpoint.getHost());
+        var zipkinPort = zipkin.path("spec").path("ports").get(0);
+        assertThat(zipkinPort.path("port").asInt()).isEqualTo(endpoint.getPort());
+        var zipkinPod = RENDERED.get(overlay).stream().filter(node -> node.path("kind").asText().equals("Deployment"))
+                .filter(node -> selects(zipkin.path("spec").path("selector"), labels(node))).findFirst().orElseThrow();
+        assertThat(NetworkPolicies.allow(policies, labels(deployment), labels(zipkinPod), zipkinPort.path("targetPort").asInt()))
+                .as(service.name() + " → " + endpoint).isTrue();
+    }
+
+    /** The evaluation the test above rests on refuses what the policies do not allow. */
+    @Test
+    void thePolicyEvaluationRefusesWhatIsNotAllowed() {
+        var policies = RENDERED.get("dev").stream().filter(node -> node.path("kind").asText().equals("NetworkPolicy")).toList();
+        var prometheus = labels(resource("dev", "Deployment", "prometheus"));
+        var gateway = labels(resource("dev", "Deployment", "gateway"));
+        var postgres = labels(resource("dev", "StatefulSet", Component.POSTGRES.id()));
+        var zipkin = labels(resource("dev", "Deployment", "zipkin"));
+        assertThat(NetworkPolicies.allow(policies, prometheus, gateway, 8080)).isTrue();
+        assertThat(NetworkPolicies.allow(policies, prometheus, gateway, 8081)).as("another port").isFalse();
+        assertThat(NetworkPolicies.allow(policies, prometheus, postgres, 5432)).as("a store").isFalse();
+        assertThat(NetworkPolicies.allow(policies, postgres, zipkin, 9411)).as("spans from a store").isFalse();
+        assertThat(NetworkPolicies.allow(policies, gateway, prometheus, 9090)).as("a service to Prometheus").isFalse();
+    }
+
     @ParameterizedTest
     @MethodSource("overlays")
     void everyContainerRunsLockedDown(String overlay) throws IOException {
@@ -310,7 +348,8 @@ class KubernetesManifestsTest {
             var name = workload.path("metadata").path("name").asText();
             var pod = workload.path("spec").path("template").path("spec");
             assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).as(name + " runs as non-root").isTrue();
-            assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).as(name + " holds no API token").isFalse();
+            assertThat(pod.path("automountServiceAccountToken").asBoolean(true))
+                    .as(name + " holds an API token only if it reads the API, and then may only read").isEqualTo(readsTheApi(overlay, pod));
             for (var container : pod.path("containers")) {
                 var context = container.path("securityContext");
                 assertThat(context.path("allowPrivilegeEscalation").asBoolean(true)).as(name).isFalse();
@@ -374,6 +413,34 @@ class KubernetesManifestsTest {
                 .map(columns -> new LinterException(columns[0], columns[1], Set.of(columns[2].split(","))))
                 .filter(exception -> exception.overlay().equals("*") || exception.overlay().equals(overlay))
                 .toList();
+    }
+
+    /**
+     * Whether a pod runs under a service account bound, in its namespace, to a Role that only reads
+     * (Prometheus lists the pods to scrape); no workload is bound to a ClusterRole.
+     */
+    private static boolean readsTheApi(String overlay, JsonNode pod) {
+        var account = pod.path("serviceAccountName").asText("");
+        assertThat(RENDERED.get(overlay).stream().map(node -> node.path("kind").asText())).doesNotContain("ClusterRoleBinding");
+        var roles = RENDERED.get(overlay).stream()
+                .filter(node -> node.path("kind").asText().equals("RoleBinding"))
+                .filter(binding -> !account.isEmpty() && binding.path("subjects").findValuesAsText("name").contains(account))
+                .map(binding -> resource(overlay, binding.path("roleRef").path("kind").asText(), binding.path("roleRef").path("name").asText()))
+                .toList();
+        return !roles.isEmpty() && roles.stream().allMatch(role -> role.path("rules").findValues("verbs").stream()
+                .allMatch(verbs -> Set.of("get", "list", "watch").containsAll(YAML.convertValue(verbs, List.class))));
+    }
+
+    /** The labels a workload's pods carry. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> labels(JsonNode workload) {
+        return YAML.convertValue(workload.path("spec").path("template").path("metadata").path("labels"), Map.class);
+    }
+
+    private static boolean selects(JsonNode selector, Map<String, String> labels) {
+        var wanted = new HashMap<String, String>();
+        selector.properties().forEach(entry -> wanted.put(entry.getKey(), entry.getValue().asText()));
+        return labels.entrySet().containsAll(wanted.entrySet());
     }
 
     private static List<JsonNode> workloads(String overlay) {
@@ -500,10 +567,5 @@ class KubernetesManifestsTest {
                 }
             }
         }
-    }
-
-    private static String tool(String name) throws IOException, InterruptedException {
-        return DeploymentTopology.run(List.of(DeploymentTopology.ROOT.resolve("sandbox").toString(), "tool", name)).strip().lines()
-                .reduce((first, last) -> last).orElseThrow();
     }
 }

@@ -5,6 +5,10 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import dev.sandbox.system.observability.Trace.Hop;
 
@@ -48,30 +52,23 @@ final class TraceStore {
 
     /** As {@link #awaitWhole(String, List)}, for a flow whose last hops may wait behind other work. */
     Trace awaitWhole(String id, List<List<Hop>> paths, Duration patience) {
-        var deadline = System.nanoTime() + patience.toNanos();
-        Optional<Trace> last = Optional.empty();
-        while (System.nanoTime() < deadline) {
-            last = trace(id);
-            if (last.isPresent() && isWhole(last.get(), paths)) {
-                return last.get();
-            }
-            pause();
+        var last = new AtomicReference<Optional<Trace>>(Optional.empty());
+        try {
+            return Awaitility.await("trace " + id + " whole").atMost(patience).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        last.set(trace(id));
+                        return last.get();
+                    }, seen -> seen.isPresent() && isWhole(seen.get(), paths))
+                    .orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            var seen = last.get();
+            var missing = seen.map(trace -> paths.stream().filter(path -> trace.path(path).isEmpty()).toList()).orElse(paths);
+            throw new AssertionError("after " + patience.toSeconds() + " s trace " + id + " is not whole; paths missing: " + missing
+                    + "\n" + seen.map(Trace::render).orElse("(the trace store has no span of it)"), e);
         }
-        var missing = last.map(trace -> paths.stream().filter(path -> trace.path(path).isEmpty()).toList()).orElse(paths);
-        throw new AssertionError("after " + patience.toSeconds() + " s trace " + id + " is not whole; paths missing: " + missing
-                + "\n" + last.map(Trace::render).orElse("(the trace store has no span of it)"));
     }
 
     private static boolean isWhole(Trace trace, List<List<Hop>> paths) {
         return trace.roots().size() == 1 && trace.orphans().isEmpty() && paths.stream().allMatch(path -> trace.path(path).isPresent());
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }
