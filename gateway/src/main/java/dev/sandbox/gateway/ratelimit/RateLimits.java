@@ -34,6 +34,7 @@ public class RateLimits {
     private final RateLimitConfig config;
     private final Map<String, ? extends RouteLimits> routes;
     private final Map<Algorithm, RedisRateLimiter> limiters = new EnumMap<>(Algorithm.class);
+    private final Map<Algorithm, LeasedRateLimiter> leased = new EnumMap<>(Algorithm.class);
     private final MeterRegistry metrics;
     private final AtomicBoolean degraded = new AtomicBoolean();
 
@@ -41,7 +42,9 @@ public class RateLimits {
         this.config = gateway.rateLimit();
         this.routes = gateway.routes();
         for (var algorithm : Algorithm.values()) {
-            limiters.put(algorithm, new RedisRateLimiter(algorithm, redis));
+            var limiter = new RedisRateLimiter(algorithm, redis);
+            limiters.put(algorithm, limiter);
+            leased.put(algorithm, new LeasedRateLimiter(limiter, config.lease().size(), config.lease().ttl()));
         }
         this.metrics = metrics;
     }
@@ -54,6 +57,10 @@ public class RateLimits {
         return own(route).flatMap(RouteLimits::algorithm).orElse(config.algorithm());
     }
 
+    public RateLimitConfig.Mode mode(Route route) {
+        return own(route).flatMap(RouteLimits::mode).orElse(config.mode());
+    }
+
     public Uni<Decision> check(Route route, Caller caller) {
         var algorithm = algorithm(route);
         if (!config.enabled()) {
@@ -61,7 +68,8 @@ public class RateLimits {
         }
         var limit = limit(route, caller, algorithm);
         var started = System.nanoTime();
-        return limiters.get(algorithm).acquire(limit)
+        RateLimiter limiter = mode(route) == RateLimitConfig.Mode.LEASED ? leased.get(algorithm) : limiters.get(algorithm);
+        return limiter.acquire(limit)
                 .ifNoItem().after(config.timeout()).fail()
                 .invoke(decision -> {
                     Timer.builder("gateway.ratelimit.latency").tag("algorithm", algorithm.id())
