@@ -3,6 +3,7 @@ package dev.sandbox.gateway.ratelimit;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -36,6 +37,9 @@ public class RateLimits {
     private final Map<Algorithm, RedisRateLimiter> limiters = new EnumMap<>(Algorithm.class);
     private final Map<Algorithm, LeasedRateLimiter> leased = new EnumMap<>(Algorithm.class);
     private final MeterRegistry metrics;
+    /** Meters bound once, not built and looked up by their tags on every request: per algorithm, per route and outcome. */
+    private final Map<Algorithm, Timer> latency = new EnumMap<>(Algorithm.class);
+    private final ConcurrentHashMap<String, Counter[]> decisions = new ConcurrentHashMap<>();
     private final AtomicBoolean degraded = new AtomicBoolean();
 
     public RateLimits(GatewayConfig gateway, ReactiveRedisDataSource redis, MeterRegistry metrics) {
@@ -47,6 +51,10 @@ public class RateLimits {
             leased.put(algorithm, new LeasedRateLimiter(limiter, config.lease().size(), config.lease().ttl()));
         }
         this.metrics = metrics;
+        for (var algorithm : Algorithm.values()) {
+            latency.put(algorithm, Timer.builder("gateway.ratelimit.latency").tag("algorithm", algorithm.id())
+                    .description("Time to a limiter decision in Redis").register(metrics));
+        }
     }
 
     public RedisRateLimiter limiter(Algorithm algorithm) {
@@ -72,9 +80,7 @@ public class RateLimits {
         return limiter.acquire(limit)
                 .ifNoItem().after(config.timeout()).fail()
                 .invoke(decision -> {
-                    Timer.builder("gateway.ratelimit.latency").tag("algorithm", algorithm.id())
-                            .description("Time to a limiter decision in Redis")
-                            .register(metrics).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    latency.get(algorithm).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     if (degraded.compareAndSet(true, false)) {
                         LOG.info("rate limiter: Redis answers again, limits are enforced");
                     }
@@ -94,10 +100,17 @@ public class RateLimits {
     }
 
     private Decision record(Route route, Algorithm algorithm, Decision decision) {
-        Counter.builder("gateway.ratelimit.decisions")
-                .description("Limiter decisions, by route, algorithm and outcome")
-                .tag("route", route.name()).tag("algorithm", algorithm.id()).tag("outcome", decision.outcome().id())
-                .register(metrics).increment();
+        var counters = decisions.computeIfAbsent(route.name(), name -> new Counter[Decision.Outcome.values().length]);
+        var outcome = decision.outcome();
+        var counter = counters[outcome.ordinal()];
+        if (counter == null) { // the first of its kind: registering twice in a race returns the same counter
+            counter = Counter.builder("gateway.ratelimit.decisions")
+                    .description("Limiter decisions, by route, algorithm and outcome")
+                    .tag("route", route.name()).tag("algorithm", algorithm.id()).tag("outcome", outcome.id())
+                    .register(metrics);
+            counters[outcome.ordinal()] = counter;
+        }
+        counter.increment();
         return decision;
     }
 

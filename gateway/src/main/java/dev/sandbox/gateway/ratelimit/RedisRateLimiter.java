@@ -45,8 +45,8 @@ public final class RedisRateLimiter implements RateLimiter {
      */
     public Uni<Grant> acquire(Limit limit, int permits) {
         // The sliding log stores one member per admitted request: it must be unique (128 random bits).
-        var random = ThreadLocalRandom.current();
-        var member = new UUID(random.nextLong(), random.nextLong()).toString();
+        // The other scripts ignore it: they are not handed a new one per request.
+        var member = algorithm == Algorithm.SLIDING_LOG ? uniqueMember() : "-";
         var args = List.of(String.valueOf(limit.limit()), String.valueOf(limit.window().toMillis()), member,
                 String.valueOf(permits));
         return script.run(redis, List.of(limit.key()), args).map(reply -> {
@@ -54,6 +54,11 @@ public final class RedisRateLimiter implements RateLimiter {
             return new Grant(granted, new Decision(granted > 0 ? Decision.Outcome.ALLOWED : Decision.Outcome.REJECTED,
                     limit.limit(), reply.get(1).toLong(), reply.get(2).toLong(), reply.get(3).toLong()));
         });
+    }
+
+    private static String uniqueMember() {
+        var random = ThreadLocalRandom.current();
+        return new UUID(random.nextLong(), random.nextLong()).toString();
     }
 
     /** The permits Redis granted (0 when rejected), and the decision for the request that asked. */
