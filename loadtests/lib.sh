@@ -7,6 +7,16 @@
 ensure_k6() { "$SANDBOX_ROOT/sandbox" tool k6; }
 ensure_toxiproxy() { "$SANDBOX_ROOT/sandbox" tool toxiproxy-server; }
 ensure_python() { "$SANDBOX_ROOT/sandbox" tool python; }   # a Python with matplotlib, for charts
+# async-profiler's converter of JFR recordings (flame graphs, collapsed stacks), from Maven Central.
+JFR_CONVERTER_VERSION=4.2
+ensure_jfr_converter() {
+  local jar="$SANDBOX_ROOT/.sandbox/tools/jfr-converter-$JFR_CONVERTER_VERSION.jar"
+  if [[ ! -f "$jar" ]]; then
+    "$SANDBOX_ROOT/mvnw" -q -B -N -f "$SANDBOX_ROOT/pom.xml" dependency:copy -Dartifact="tools.profiler:jfr-converter:$JFR_CONVERTER_VERSION" \
+      -DoutputDirectory="$SANDBOX_ROOT/.sandbox/tools" -Dmdep.stripVersion=false >&2 || return 1
+  fi
+  printf '%s' "$jar"
+}
 
 # Where a benchmark writes its report: .sandbox/bench/<name>/<timestamp>.
 report_dir() {

@@ -4,12 +4,16 @@
 #  1. Throughput and p50/p99 of one small GET, same run, same upstream, three ways:
 #     direct to the upstream | through nginx as a plain reverse proxy | through the gateway with
 #     JWT verification and a Redis rate-limit decision on every request. Ratios against direct.
+#     The gateway twice: its limiter in the exact mode (one Redis call per request), then in the leased
+#     mode (a batch of permits per Redis call): throughput, CPU and Redis calls per request of each.
 #  2. Limiter decisions/s inside that gateway run vs redis-benchmark's EVALSHA ceiling for the same
 #     script on the same Redis.
 #
 # Everything runs here, on loopback, on free ports, in a directory of its own, and is stopped at the
 # end: a Redis, an nginx (the upstream is an nginx `return 200`, the proxy another server block of
-# it), one gateway process. Knobs: VUS (default 32), DURATION per target (default 20s).
+# it), one gateway process. Knobs: VUS (default 32), DURATION per target (default 20s), PROFILE=1
+# (a JFR recording of the gateway during its run, rendered as a flame graph: flame.png; the recording
+# costs the gateway some CPU, so compare figures of runs with the same setting).
 set -euo pipefail
 source "$SANDBOX_ROOT/loadtests/lib.sh"
 
@@ -75,6 +79,12 @@ gateway.routes.bench.prefix=/api/bench
 gateway.routes.bench.upstream-prefix=/
 gateway.routes.bench.upstreams=http://127.0.0.1:$UPSTREAM_PORT
 gateway.routes.bench.scopes=orders
+# The same route again, its limiter in the leased mode.
+gateway.routes.leased.prefix=/api/leased
+gateway.routes.leased.upstream-prefix=/
+gateway.routes.leased.upstreams=http://127.0.0.1:$UPSTREAM_PORT
+gateway.routes.leased.scopes=orders
+gateway.routes.leased.mode=leased
 gateway.auth.dev-tokens.enabled=true
 # Every request takes a real limiter decision in Redis, and every one is admitted.
 gateway.rate-limit.tiers.pro.limit=1000000000
@@ -103,6 +113,9 @@ run_k6() { # $1 name, $2 target, $3 duration, [$4 token url, $5 the pid whose CP
   return 0
 }
 served() { "$PYTHON" -c "import json, sys; print(int(json.load(open(sys.argv[1]))['metrics']['http_reqs']['count']))" "$REPORT/$1.json"; }
+redis_calls() { # the limiter's script calls Redis has served so far
+  redis-cli -p "$REDIS_PORT" INFO commandstats | tr -d '\r' | awk -F'[=,:]' '/^cmdstat_eval(sha)?:/ { sum += $3 } END { printf "%d", sum }'
+}
 decisions() { # the value is the second field: an exemplar (# {span_id=...} ...) may follow it
   curl -fs "http://127.0.0.1:$GATEWAY_PORT/q/metrics" | awk '/^gateway_ratelimit_decisions_total/ { sum += $2 } END { printf "%d", sum }'
 }
@@ -113,14 +126,32 @@ run_k6 warmup "http://127.0.0.1:$GATEWAY_PORT/api/bench/items/42" 10s "http://12
 echo "[4/6] measuring, one target after the other ..."
 run_k6 direct "http://127.0.0.1:$UPSTREAM_PORT/items/42" "$DURATION" "" "$UPSTREAM_PID"
 run_k6 nginx "http://127.0.0.1:$NGINX_PORT/items/42" "$DURATION" "" "$PROXY_PID"
+[[ -n "${PROFILE:-}" ]] && "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" JFR.start name=bench settings=profile jdk.ExecutionSample#period=2ms >/dev/null
+calls_before="$(redis_calls)"
 before="$(decisions)"; started="$(date +%s.%N)"
 run_k6 gateway "http://127.0.0.1:$GATEWAY_PORT/api/bench/items/42" "$DURATION" "http://127.0.0.1:$GATEWAY_PORT/auth/token" "$GATEWAY_PID"
 after="$(decisions)"; ended="$(date +%s.%N)"
+calls_after="$(redis_calls)"
 echo "$before $after $started $ended" > "$REPORT/decisions.txt"
+if [[ -n "${PROFILE:-}" ]]; then
+  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" JFR.stop name=bench filename="$REPORT/gateway.jfr" >/dev/null
+  # Samples of threads waiting in epoll are idle time, not work: left out.
+  java -jar "$(ensure_jfr_converter)" --dot -X '.*(EPoll\.wait|Native\.epollWait).*' -o collapsed "$REPORT/gateway.jfr" "$REPORT/gateway.collapsed" >/dev/null
+  "$PYTHON" "$SANDBOX_ROOT/loadtests/gateway/flame.py" "$REPORT/gateway.collapsed" "$REPORT/flame.png" \
+    "gateway under ./sandbox bench gateway (JFR CPU samples)" > "$REPORT/self-time.txt"
+  echo "      flame graph: $REPORT/flame.png; most samples in: $(head -3 "$REPORT/self-time.txt" | tr -s ' ' | paste -sd,)"
+fi
+run_k6 gateway-leased "http://127.0.0.1:$GATEWAY_PORT/api/leased/items/42" "$DURATION" "http://127.0.0.1:$GATEWAY_PORT/auth/token" "$GATEWAY_PID"
+calls_leased="$(redis_calls)"
+CALLS_EXACT="$(awk -v c="$((calls_after - calls_before))" -v n="$(served gateway)" 'BEGIN { printf "%.3f", c / n }')"
+CALLS_LEASED="$(awk -v c="$((calls_leased - calls_after))" -v n="$(served gateway-leased)" 'BEGIN { printf "%.3f", c / n }')"
+figure "$REPORT" "gateway, exact limiter: Redis calls per request" "$CALLS_EXACT" "calls/request"
+figure "$REPORT" "gateway, leased limiter: Redis calls per request" "$CALLS_LEASED" "calls/request"
 # CPU per request of each process on its path (lib.sh), and the gateway's against the plain proxy's.
 CPU_UPSTREAM="$(cpu_per_request "$REPORT" direct "$(served direct)" "upstream nginx (direct), CPU per request")"
 CPU_NGINX="$(cpu_per_request "$REPORT" nginx "$(served nginx)" "nginx reverse proxy, CPU per request")"
 CPU_GATEWAY="$(cpu_per_request "$REPORT" gateway "$(served gateway)" "gateway, CPU per request")"
+CPU_LEASED="$(cpu_per_request "$REPORT" gateway-leased "$(served gateway-leased)" "gateway (leased limiter), CPU per request")"
 ratio "$REPORT" "gateway / nginx, CPU per request" "$CPU_GATEWAY" "$CPU_NGINX" "µs CPU/request"
 
 echo "[5/6] redis-benchmark: the EVALSHA ceiling of the same script on the same Redis ..."
@@ -135,16 +166,17 @@ done
 
 echo "$LOAD_START / $(load_average)" > "$REPORT/load.txt"
 echo "[6/6] report ..."
-"$PYTHON" - "$REPORT" "$VUS" "$DURATION" "$CPU_UPSTREAM" "$CPU_NGINX" "$CPU_GATEWAY" <<'PY'
+"$PYTHON" - "$REPORT" "$VUS" "$DURATION" "$CPU_UPSTREAM" "$CPU_NGINX" "$CPU_GATEWAY" "$CPU_LEASED" "$CALLS_EXACT" "$CALLS_LEASED" <<'PY'
 import json, re, sys, pathlib
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 report, vus, duration = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]
-cpu = {name: float(value) if value else float("nan") for name, value in zip(("direct", "nginx", "gateway"), sys.argv[4:7])}
+cpu = {name: float(value) if value else float("nan") for name, value in zip(("direct", "nginx", "gateway", "gateway-leased"), sys.argv[4:8])}
+calls = {"gateway": sys.argv[8], "gateway-leased": sys.argv[9]}
 rows = {}
-for name in ("direct", "nginx", "gateway"):
+for name in ("direct", "nginx", "gateway", "gateway-leased"):
     metrics = json.loads((report / f"{name}.json").read_text())["metrics"]
     d = metrics["http_req_duration"]
     rows[name] = {"rps": metrics["http_reqs"]["rate"], "p50": d["med"], "p99": d["p(99)"]}
@@ -167,13 +199,14 @@ lines = [
     "CPU per request: user+sys of the one process that serves the target (the upstream nginx, the proxy nginx,",
     "the gateway's JVM) from /proc over its run, divided by the requests it served.",
     "",
-    "| path | requests/s | p50 ms | p99 ms | throughput vs direct | p50 vs direct | p99 vs direct | CPU µs/request |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| path | requests/s | p50 ms | p99 ms | throughput vs direct | p50 vs direct | p99 vs direct | CPU µs/request | Redis calls/request |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
 ]
-for name, label in (("direct", "direct to the upstream"), ("nginx", "nginx reverse proxy"), ("gateway", "gateway (JWT + rate limit)")):
+for name, label in (("direct", "direct to the upstream"), ("nginx", "nginx reverse proxy"), ("gateway", "gateway (JWT + rate limit)"),
+                    ("gateway-leased", "gateway, leased limiter")):
     r = rows[name]
     lines.append(f"| {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['rps']/base['rps']:.2f}x | "
-                 f"{r['p50']/base['p50']:.1f}x | {r['p99']/base['p99']:.1f}x | {cpu[name]:.0f} |")
+                 f"{r['p50']/base['p50']:.1f}x | {r['p99']/base['p99']:.1f}x | {cpu[name]:.0f} | {calls.get(name, '')} |")
 lines += [
     "",
     f"Gateway vs nginx: {rows['gateway']['rps']/rows['nginx']['rps']:.2f}x the throughput, "
@@ -197,6 +230,7 @@ with open(report / "ratios.tsv", "a") as ratios:  # the headline figures, for ./
     for name, a, b, unit in (("gateway / direct, requests/s", rows["gateway"]["rps"], base["rps"], "requests/s"),
                              ("gateway / nginx, requests/s", rows["gateway"]["rps"], rows["nginx"]["rps"], "requests/s"),
                              ("gateway / direct, p99", rows["gateway"]["p99"], base["p99"], "ms"),
+                             ("gateway leased / exact limiter, requests/s", rows["gateway-leased"]["rps"], rows["gateway"]["rps"], "requests/s"),
                              ("limiter decisions / Redis EVALSHA ceiling", decisions_per_s, ceiling[1], "decisions/s")):
         ratios.write(f"{name}\t{a / b:.3f}\tx\t./sandbox bench gateway\t{a:.4g} / {b:.4g} {unit}\n")
 
