@@ -4,12 +4,16 @@
 #  1. Throughput and p50/p99 of one small GET, same run, same upstream, three ways:
 #     direct to the upstream | through nginx as a plain reverse proxy | through the gateway with
 #     JWT verification and a Redis rate-limit decision on every request. Ratios against direct.
+#     The gateway twice: its limiter in the exact mode (one Redis call per request), then in the leased
+#     mode (a batch of permits per Redis call): throughput, CPU and Redis calls per request of each.
 #  2. Limiter decisions/s inside that gateway run vs redis-benchmark's EVALSHA ceiling for the same
 #     script on the same Redis.
 #
 # Everything runs here, on loopback, on free ports, in a directory of its own, and is stopped at the
 # end: a Redis, an nginx (the upstream is an nginx `return 200`, the proxy another server block of
-# it), one gateway process. Knobs: VUS (default 32), DURATION per target (default 20s).
+# it), one gateway process. Knobs: VUS (default 32), DURATION per target (default 20s), PROFILE=1
+# (a JFR recording of the gateway during its run, rendered as a flame graph: flame.png; the recording
+# costs the gateway some CPU, so compare figures of runs with the same setting).
 set -euo pipefail
 source "$SANDBOX_ROOT/loadtests/lib.sh"
 
@@ -43,25 +47,31 @@ LOAD_START="$(load_average)"
 echo "[1/6] starting Redis :$REDIS_PORT, nginx (upstream :$UPSTREAM_PORT, proxy :$NGINX_PORT) ..."
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$RUN" --logfile "$RUN/redis.log" &
 PIDS+=($!)
-cat > "$RUN/nginx.conf" <<NGINX
+# Two nginx processes, one worker each, so each one's CPU per request is its own: the upstream (a
+# small JSON answer, as cheap as an answer gets) and the plain reverse proxy (no auth, no limits).
+nginx_conf() { # $1 name, $2 its server block
+  mkdir -p "$RUN/$1-temp"
+  cat > "$RUN/$1.conf" <<NGINX
 worker_processes 1;
 daemon off;
-pid $RUN/nginx.pid;
-error_log $RUN/nginx-error.log warn;
+pid $RUN/$1.pid;
+error_log $RUN/$1-error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
-  client_body_temp_path $RUN/nginx-temp; proxy_temp_path $RUN/nginx-temp; fastcgi_temp_path $RUN/nginx-temp;
-  uwsgi_temp_path $RUN/nginx-temp; scgi_temp_path $RUN/nginx-temp;
-  upstream app { server 127.0.0.1:$UPSTREAM_PORT; keepalive 64; }
-  # The upstream: a small JSON answer, as cheap as an answer gets.
-  server { listen 127.0.0.1:$UPSTREAM_PORT; location / { default_type application/json; return 200 '{"id":42,"status":"ok"}'; } }
-  # The plain reverse proxy: no auth, no limits.
-  server { listen 127.0.0.1:$NGINX_PORT; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+  client_body_temp_path $RUN/$1-temp; proxy_temp_path $RUN/$1-temp; fastcgi_temp_path $RUN/$1-temp;
+  uwsgi_temp_path $RUN/$1-temp; scgi_temp_path $RUN/$1-temp;
+  $2
 }
 NGINX
-"$NGINX" -c "$RUN/nginx.conf" -p "$RUN" &
-PIDS+=($!)
+  "$NGINX" -c "$RUN/$1.conf" -p "$RUN" &
+  PIDS+=($!)
+}
+nginx_conf upstream "server { listen 127.0.0.1:$UPSTREAM_PORT; location / { default_type application/json; return 200 '{\"id\":42,\"status\":\"ok\"}'; } }"
+UPSTREAM_PID=$!
+nginx_conf proxy "upstream app { server 127.0.0.1:$UPSTREAM_PORT; keepalive 64; }
+  server { listen 127.0.0.1:$NGINX_PORT; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+PROXY_PID=$!
 
 echo "[2/6] starting the gateway :$GATEWAY_PORT (JWT + rate limit on) ..."
 cat > "$RUN/gateway.properties" <<PROPS
@@ -69,6 +79,12 @@ gateway.routes.bench.prefix=/api/bench
 gateway.routes.bench.upstream-prefix=/
 gateway.routes.bench.upstreams=http://127.0.0.1:$UPSTREAM_PORT
 gateway.routes.bench.scopes=orders
+# The same route again, its limiter in the leased mode.
+gateway.routes.leased.prefix=/api/leased
+gateway.routes.leased.upstream-prefix=/
+gateway.routes.leased.upstreams=http://127.0.0.1:$UPSTREAM_PORT
+gateway.routes.leased.scopes=orders
+gateway.routes.leased.mode=leased
 gateway.auth.dev-tokens.enabled=true
 # Every request takes a real limiter decision in Redis, and every one is admitted.
 gateway.rate-limit.tiers.pro.limit=1000000000
@@ -79,6 +95,7 @@ QUARKUS_HTTP_PORT="$GATEWAY_PORT" QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_
   QUARKUS_CONFIG_LOCATIONS="file:$RUN/gateway.properties" \
   java -Xms64m -Xmx384m -XX:+UseSerialGC -Djava.io.tmpdir="$RUN/tmp" -jar "$JAR" > "$RUN/gateway.log" 2>&1 &
 PIDS+=($!)
+GATEWAY_PID=$!
 for _ in $(seq 1 240); do
   curl -fs "http://127.0.0.1:$GATEWAY_PORT/q/health/ready" >/dev/null 2>&1 && break
   sleep 0.5
@@ -86,11 +103,18 @@ done
 curl -fs "http://127.0.0.1:$GATEWAY_PORT/q/health/ready" >/dev/null || { echo "gateway not ready; log: $RUN/gateway.log" >&2; exit 1; }
 curl -fs "http://127.0.0.1:$UPSTREAM_PORT/" >/dev/null && curl -fs "http://127.0.0.1:$NGINX_PORT/" >/dev/null
 
-run_k6() { # $1 name, $2 target, $3 duration, [$4 token url]
+run_k6() { # $1 name, $2 target, $3 duration, [$4 token url, $5 the pid whose CPU per request is measured]
   echo "      $1: $VUS VUs for $3 -> $2"
+  [[ -n "${5:-}" ]] && cpu_mark "$REPORT" "$1" "$5"
   TARGET="$2" TOKEN_URL="${4:-}" VUS="$VUS" DURATION="$3" \
     "$K6" run --quiet --no-color $([[ "$1" == warmup ]] && echo --no-thresholds) --summary-export "$REPORT/$1.json" "$SANDBOX_ROOT/loadtests/gateway/proxy.js" \
     > "$REPORT/$1.k6.txt" 2>&1 || { echo "k6 failed for $1 (thresholds or errors): $REPORT/$1.k6.txt" >&2; tail -20 "$REPORT/$1.k6.txt" >&2; exit 1; }
+  [[ -n "${5:-}" ]] && cpu_mark "$REPORT" "$1" "$5"
+  return 0
+}
+served() { "$PYTHON" -c "import json, sys; print(int(json.load(open(sys.argv[1]))['metrics']['http_reqs']['count']))" "$REPORT/$1.json"; }
+redis_calls() { # the limiter's script calls Redis has served so far
+  redis-cli -p "$REDIS_PORT" INFO commandstats | tr -d '\r' | awk -F'[=,:]' '/^cmdstat_eval(sha)?:/ { sum += $3 } END { printf "%d", sum }'
 }
 decisions() { # the value is the second field: an exemplar (# {span_id=...} ...) may follow it
   curl -fs "http://127.0.0.1:$GATEWAY_PORT/q/metrics" | awk '/^gateway_ratelimit_decisions_total/ { sum += $2 } END { printf "%d", sum }'
@@ -100,12 +124,35 @@ echo "[3/6] warming the gateway up (10 s, not measured, so no thresholds: a cold
 run_k6 warmup "http://127.0.0.1:$GATEWAY_PORT/api/bench/items/42" 10s "http://127.0.0.1:$GATEWAY_PORT/auth/token"
 
 echo "[4/6] measuring, one target after the other ..."
-run_k6 direct "http://127.0.0.1:$UPSTREAM_PORT/items/42" "$DURATION"
-run_k6 nginx "http://127.0.0.1:$NGINX_PORT/items/42" "$DURATION"
+run_k6 direct "http://127.0.0.1:$UPSTREAM_PORT/items/42" "$DURATION" "" "$UPSTREAM_PID"
+run_k6 nginx "http://127.0.0.1:$NGINX_PORT/items/42" "$DURATION" "" "$PROXY_PID"
+[[ -n "${PROFILE:-}" ]] && "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" JFR.start name=bench settings=profile jdk.ExecutionSample#period=2ms >/dev/null
+calls_before="$(redis_calls)"
 before="$(decisions)"; started="$(date +%s.%N)"
-run_k6 gateway "http://127.0.0.1:$GATEWAY_PORT/api/bench/items/42" "$DURATION" "http://127.0.0.1:$GATEWAY_PORT/auth/token"
+run_k6 gateway "http://127.0.0.1:$GATEWAY_PORT/api/bench/items/42" "$DURATION" "http://127.0.0.1:$GATEWAY_PORT/auth/token" "$GATEWAY_PID"
 after="$(decisions)"; ended="$(date +%s.%N)"
+calls_after="$(redis_calls)"
 echo "$before $after $started $ended" > "$REPORT/decisions.txt"
+if [[ -n "${PROFILE:-}" ]]; then
+  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" JFR.stop name=bench filename="$REPORT/gateway.jfr" >/dev/null
+  # Samples of threads waiting in epoll are idle time, not work: left out.
+  java -jar "$(ensure_jfr_converter)" --dot -X '.*(EPoll\.wait|Native\.epollWait).*' -o collapsed "$REPORT/gateway.jfr" "$REPORT/gateway.collapsed" >/dev/null
+  "$PYTHON" "$SANDBOX_ROOT/loadtests/gateway/flame.py" "$REPORT/gateway.collapsed" "$REPORT/flame.png" \
+    "gateway under ./sandbox bench gateway (JFR CPU samples)" > "$REPORT/self-time.txt"
+  echo "      flame graph: $REPORT/flame.png; most samples in: $(head -3 "$REPORT/self-time.txt" | tr -s ' ' | paste -sd,)"
+fi
+run_k6 gateway-leased "http://127.0.0.1:$GATEWAY_PORT/api/leased/items/42" "$DURATION" "http://127.0.0.1:$GATEWAY_PORT/auth/token" "$GATEWAY_PID"
+calls_leased="$(redis_calls)"
+CALLS_EXACT="$(awk -v c="$((calls_after - calls_before))" -v n="$(served gateway)" 'BEGIN { printf "%.3f", c / n }')"
+CALLS_LEASED="$(awk -v c="$((calls_leased - calls_after))" -v n="$(served gateway-leased)" 'BEGIN { printf "%.3f", c / n }')"
+figure "$REPORT" "gateway, exact limiter: Redis calls per request" "$CALLS_EXACT" "calls/request"
+figure "$REPORT" "gateway, leased limiter: Redis calls per request" "$CALLS_LEASED" "calls/request"
+# CPU per request of each process on its path (lib.sh), and the gateway's against the plain proxy's.
+CPU_UPSTREAM="$(cpu_per_request "$REPORT" direct "$(served direct)" "upstream nginx (direct), CPU per request")"
+CPU_NGINX="$(cpu_per_request "$REPORT" nginx "$(served nginx)" "nginx reverse proxy, CPU per request")"
+CPU_GATEWAY="$(cpu_per_request "$REPORT" gateway "$(served gateway)" "gateway, CPU per request")"
+CPU_LEASED="$(cpu_per_request "$REPORT" gateway-leased "$(served gateway-leased)" "gateway (leased limiter), CPU per request")"
+ratio "$REPORT" "gateway / nginx, CPU per request" "$CPU_GATEWAY" "$CPU_NGINX" "µs CPU/request"
 
 echo "[5/6] redis-benchmark: the EVALSHA ceiling of the same script on the same Redis ..."
 SCRIPT="$SANDBOX_ROOT/gateway/src/main/resources/ratelimit/sliding-window-counter.lua"
@@ -119,15 +166,17 @@ done
 
 echo "$LOAD_START / $(load_average)" > "$REPORT/load.txt"
 echo "[6/6] report ..."
-"$PYTHON" - "$REPORT" "$VUS" "$DURATION" <<'PY'
+"$PYTHON" - "$REPORT" "$VUS" "$DURATION" "$CPU_UPSTREAM" "$CPU_NGINX" "$CPU_GATEWAY" "$CPU_LEASED" "$CALLS_EXACT" "$CALLS_LEASED" <<'PY'
 import json, re, sys, pathlib
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 report, vus, duration = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+cpu = {name: float(value) if value else float("nan") for name, value in zip(("direct", "nginx", "gateway", "gateway-leased"), sys.argv[4:8])}
+calls = {"gateway": sys.argv[8], "gateway-leased": sys.argv[9]}
 rows = {}
-for name in ("direct", "nginx", "gateway"):
+for name in ("direct", "nginx", "gateway", "gateway-leased"):
     metrics = json.loads((report / f"{name}.json").read_text())["metrics"]
     d = metrics["http_req_duration"]
     rows[name] = {"rps": metrics["http_reqs"]["rate"], "p50": d["med"], "p99": d["p(99)"]}
@@ -147,17 +196,21 @@ lines = [
     "The upstream is an nginx `return 200`; the gateway authenticates an RS256 JWT and takes a Redis rate-limit",
     "decision (sliding-window counter, Lua) on every request. Reproduce: `./sandbox bench gateway`.",
     "",
-    "| path | requests/s | p50 ms | p99 ms | throughput vs direct | p50 vs direct | p99 vs direct |",
-    "|---|---:|---:|---:|---:|---:|---:|",
+    "CPU per request: user+sys of the one process that serves the target (the upstream nginx, the proxy nginx,",
+    "the gateway's JVM) from /proc over its run, divided by the requests it served.",
+    "",
+    "| path | requests/s | p50 ms | p99 ms | throughput vs direct | p50 vs direct | p99 vs direct | CPU µs/request | Redis calls/request |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
 ]
-for name, label in (("direct", "direct to the upstream"), ("nginx", "nginx reverse proxy"), ("gateway", "gateway (JWT + rate limit)")):
+for name, label in (("direct", "direct to the upstream"), ("nginx", "nginx reverse proxy"), ("gateway", "gateway (JWT + rate limit)"),
+                    ("gateway-leased", "gateway, leased limiter")):
     r = rows[name]
     lines.append(f"| {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['rps']/base['rps']:.2f}x | "
-                 f"{r['p50']/base['p50']:.1f}x | {r['p99']/base['p99']:.1f}x |")
+                 f"{r['p50']/base['p50']:.1f}x | {r['p99']/base['p99']:.1f}x | {cpu[name]:.0f} | {calls.get(name, '')} |")
 lines += [
     "",
     f"Gateway vs nginx: {rows['gateway']['rps']/rows['nginx']['rps']:.2f}x the throughput, "
-    f"{rows['gateway']['p99']/rows['nginx']['p99']:.1f}x the p99.",
+    f"{rows['gateway']['p99']/rows['nginx']['p99']:.1f}x the p99, {cpu['gateway']/cpu['nginx']:.1f}x the CPU per request.",
     "",
     "| limiter | decisions/s |",
     "|---|---:|",
@@ -176,8 +229,10 @@ lines += [
 with open(report / "ratios.tsv", "a") as ratios:  # the headline figures, for ./sandbox bench's summary (lib.sh)
     for name, a, b, unit in (("gateway / direct, requests/s", rows["gateway"]["rps"], base["rps"], "requests/s"),
                              ("gateway / nginx, requests/s", rows["gateway"]["rps"], rows["nginx"]["rps"], "requests/s"),
+                             ("gateway / direct, p99", rows["gateway"]["p99"], base["p99"], "ms"),
+                             ("gateway leased / exact limiter, requests/s", rows["gateway-leased"]["rps"], rows["gateway"]["rps"], "requests/s"),
                              ("limiter decisions / Redis EVALSHA ceiling", decisions_per_s, ceiling[1], "decisions/s")):
-        ratios.write(f"{name}\t{a / b:.3f}\tx\t./sandbox bench gateway\t{a:.0f} / {b:.0f} {unit}\n")
+        ratios.write(f"{name}\t{a / b:.3f}\tx\t./sandbox bench gateway\t{a:.4g} / {b:.4g} {unit}\n")
 
 fig, (a, b, c) = plt.subplots(1, 3, figsize=(13, 4))
 names = ["direct", "nginx", "gateway"]

@@ -31,25 +31,41 @@ echo "== starting Kafka, PostgreSQL and the ingestion API (run $SANDBOX_RUN)"
 ./sandbox up ingestion-service --free-ports | sed 's/^/   /'
 row() { ./sandbox status | awk -v c="$1" '$1 == c { print $2, $3 }'; }
 read -r API_PID API_PORT < <(row ingestion-service)
-read -r _ KAFKA_PORT < <(row kafka)
+read -r KAFKA_PID KAFKA_PORT < <(row kafka)
 URL="http://127.0.0.1:$API_PORT"
 KAFKA="127.0.0.1:$KAFKA_PORT"
 CLASSPATH_KAFKA="$(cat infra/kafka-broker/target/classes/kafka-broker.classpath)"
 
 echo "== 1/3 throughput through the service: $VUS clients, $DURATION"
+cpu_mark "$REPORT" service "$API_PID"; cpu_mark "$REPORT" broker-service "$KAFKA_PID"
 "$K6" run --quiet -e URL="$URL" -e VUS="$VUS" -e DURATION="$DURATION" -e RECORD_SIZE="$RECORD_SIZE" \
   --summary-export "$REPORT/k6.json" "$HERE/ingest.js" | sed 's/^/   /'
+cpu_mark "$REPORT" service "$API_PID"; cpu_mark "$REPORT" broker-service "$KAFKA_PID"
 SERVICE_RATE="$("$PYTHON" -c "import json; m=json.load(open('$REPORT/k6.json'))['metrics']; print(round(m['events_accepted']['rate']))")"
+SERVICE_EVENTS="$("$PYTHON" -c "import json; m=json.load(open('$REPORT/k6.json'))['metrics']; print(round(m['events_accepted']['count']))")"
 echo "   service: $SERVICE_RATE events/s"
 
 echo "== 2/3 Kafka's own producer-perf-test, same broker, $PERF_RECORDS records of $RECORD_SIZE bytes"
 java -cp "$CLASSPATH_KAFKA" org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA" --create \
   --topic bench-perf --partitions 6 --replication-factor 1 >/dev/null 2>&1
-java -cp "$CLASSPATH_KAFKA" -Dlog4j2.level=WARN org.apache.kafka.tools.ProducerPerformance \
-  --topic bench-perf --num-records "$PERF_RECORDS" --record-size "$RECORD_SIZE" --throughput -1 \
-  --producer-props bootstrap.servers="$KAFKA" acks=all enable.idempotence=true linger.ms=5 batch.size=131072 \
-  compression.type=zstd 2>/dev/null | tee "$REPORT/perf.txt" | tail -1 | sed 's/^/   /'
+# The producer's JVM runs in a subshell of its own: once it is waited for, its CPU time is the
+# subshell's children's time in /proc (cutime, cstime), read by the same helper.
+cpu_mark "$REPORT" broker-perf-test "$KAFKA_PID"
+( cpu_mark "$REPORT" producer-perf-test "$BASHPID"
+  java -cp "$CLASSPATH_KAFKA" -Dlog4j2.level=WARN org.apache.kafka.tools.ProducerPerformance \
+    --topic bench-perf --num-records "$PERF_RECORDS" --record-size "$RECORD_SIZE" --throughput -1 \
+    --producer-props bootstrap.servers="$KAFKA" acks=all enable.idempotence=true linger.ms=5 batch.size=131072 \
+    compression.type=zstd 2>/dev/null
+  cpu_mark "$REPORT" producer-perf-test "$BASHPID" ) | tee "$REPORT/perf.txt" | tail -1 | sed 's/^/   /'
+cpu_mark "$REPORT" broker-perf-test "$KAFKA_PID"
 KAFKA_RATE="$(tail -1 "$REPORT/perf.txt" | sed -E 's/.* ([0-9.]+) records\/sec.*/\1/' | cut -d. -f1)"
+# CPU per event, each producer beside the broker's share in the same interval.
+CPU_SERVICE="$(cpu_per_request "$REPORT" service "$SERVICE_EVENTS" "ingestion-service, CPU per event" "µs CPU/event")"
+CPU_PERF="$(cpu_per_request "$REPORT" producer-perf-test "$PERF_RECORDS" "kafka-producer-perf-test, CPU per event" "µs CPU/event")"
+cpu_per_request "$REPORT" broker-service "$SERVICE_EVENTS" "broker during the service's run, CPU per event" "µs CPU/event" >/dev/null
+cpu_per_request "$REPORT" broker-perf-test "$PERF_RECORDS" "broker during kafka-producer-perf-test, CPU per event" "µs CPU/event" >/dev/null
+ratio "$REPORT" "ingestion-service / kafka-producer-perf-test, CPU per event" "$CPU_SERVICE" "$CPU_PERF" "µs CPU/event"
+echo "   CPU per event: service $CPU_SERVICE µs, kafka-producer-perf-test $CPU_PERF µs"
 
 echo "== 3/3 memory: ${UPLOAD_MB} MB uploads, streamed, RSS of pid $API_PID sampled from /proc"
 : > "$REPORT/rss.csv"

@@ -1,6 +1,7 @@
 -- Sliding log: the time of every admitted request in a sorted set, oldest dropped as it leaves the window.
 -- Exact (never more than L in any W ms); memory O(L) per key; O(log L) per request.
 -- KEYS[1] the limit key; ARGV[1] limit L, ARGV[2] window W (ms), ARGV[3] a unique id for this request.
+-- One member per request: it grants one permit at a time, whatever ARGV[4] (a lease) asks for.
 -- Returns {allowed (1|0), remaining, ms until the window is empty, ms to wait before retrying}.
 local key = KEYS[1]
 local limit = tonumber(ARGV[1])

@@ -1,11 +1,13 @@
 -- Sliding-window counter: the current and the previous aligned window's counts, the previous one weighted
 -- by how much of it the sliding window still covers: estimate = previous * (W - elapsed) / W + current.
 -- Memory O(1) per key; 1 round trip; exact when requests are spread evenly over the previous window.
--- KEYS[1] the limit key; ARGV[1] limit L, ARGV[2] window W (ms).
--- Returns {allowed (1|0), remaining, ms until the current window ends, ms to wait before retrying}.
+-- KEYS[1] the limit key; ARGV[1] limit L, ARGV[2] window W (ms), ARGV[4] permits wanted (a lease; default 1).
+-- Returns {permits granted (0 when refused, up to the permits wanted), remaining, ms until the current
+-- window ends, ms to wait before retrying}.
 local key = KEYS[1]
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
+local wanted = tonumber(ARGV[4]) or 1
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
@@ -22,10 +24,11 @@ end
 
 local weight = (window - elapsed) / window
 if previous * weight + current + 1 <= limit then
-  current = current + 1
+  local granted = math.min(wanted, math.floor(limit - previous * weight - current))
+  current = current + granted
   redis.call('HSET', key, 'w', index, 'current', current, 'previous', previous)
   redis.call('PEXPIRE', key, 2 * window - elapsed)
-  return {1, math.floor(limit - previous * weight - current), window - elapsed, 0}
+  return {granted, math.floor(limit - previous * weight - current), window - elapsed, 0}
 end
 
 -- When will previous * (W - e) / W + current + 1 <= L hold?

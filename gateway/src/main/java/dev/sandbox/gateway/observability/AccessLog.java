@@ -1,6 +1,7 @@
 package dev.sandbox.gateway.observability;
 
 import java.util.LinkedHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +27,8 @@ public class AccessLog {
 
     private final ObjectMapper json;
     private final MeterRegistry metrics;
+    /** The timers already registered: a lookup per request instead of building and resolving tags. */
+    private final ConcurrentHashMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
     public AccessLog(ObjectMapper json, MeterRegistry metrics) {
         this.json = json;
@@ -36,11 +39,7 @@ public class AccessLog {
         var nanos = System.nanoTime() - exchange.startNanos();
         var route = exchange.route() == null ? "none" : exchange.route().name();
         var upstream = exchange.upstream() == null ? "none" : exchange.upstream().id();
-        Timer.builder("gateway.requests")
-                .description("Requests through the gateway, by route, status and upstream")
-                .tag("route", route).tag("status", String.valueOf(status)).tag("upstream", upstream)
-                .publishPercentileHistogram()
-                .register(metrics).record(nanos, TimeUnit.NANOSECONDS);
+        timers.computeIfAbsent(new TimerKey(route, status, upstream), this::timer).record(nanos, TimeUnit.NANOSECONDS);
         if (!LOG.isInfoEnabled()) {
             return;
         }
@@ -63,5 +62,17 @@ public class AccessLog {
         } catch (JsonProcessingException e) {
             LOG.warn("unwritable access log line", e);
         }
+    }
+
+    private Timer timer(TimerKey key) {
+        return Timer.builder("gateway.requests")
+                .description("Requests through the gateway, by route, status and upstream")
+                .tag("route", key.route()).tag("status", String.valueOf(key.status())).tag("upstream", key.upstream())
+                .publishPercentileHistogram()
+                .register(metrics);
+    }
+
+    /** Routes and upstreams come from configuration, statuses are three digits: the set stays small. */
+    private record TimerKey(String route, int status, String upstream) {
     }
 }

@@ -3,6 +3,7 @@ package dev.sandbox.gateway.proxy;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -139,8 +140,18 @@ public class ProxyHandler implements Handler<RoutingContext> {
         }
     }
 
-    /** The client's request id when it is a sane token, a new one otherwise (never echo arbitrary input into logs). */
+    /**
+     * The client's request id when it is a sane token, a new one otherwise (never echo arbitrary input into logs).
+     * A correlation id needs to be unique, not unguessable: 122 random bits from the thread's own generator,
+     * not the contended SecureRandom behind {@code UUID.randomUUID()}.
+     */
     private static String requestId(String given) {
-        return given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        if (given != null && REQUEST_ID.matcher(given).matches()) {
+            return given;
+        }
+        var random = ThreadLocalRandom.current();
+        var msb = random.nextLong() & ~0xF000L | 0x4000L; // version 4
+        var lsb = random.nextLong() & ~(0xC0L << 56) | (0x80L << 56); // IETF variant
+        return new UUID(msb, lsb).toString();
     }
 }

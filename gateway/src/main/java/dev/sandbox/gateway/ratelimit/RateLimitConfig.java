@@ -15,6 +15,17 @@ public interface RateLimitConfig {
     @WithDefault("sliding-window-counter")
     Algorithm algorithm();
 
+    /**
+     * exact: every request is one decision in Redis. leased: an instance takes {@link Lease#size()}
+     * permits at once and spends them locally (fewer Redis calls; near the limit, permits leased by one
+     * instance may make another refuse early). A route may choose its own.
+     */
+    @WithDefault("exact")
+    Mode mode();
+
+    /** The batches of the leased mode. */
+    Lease lease();
+
     /** What to do when Redis does not answer in time: let requests through (open) or refuse them (closed). */
     @WithDefault("open")
     FailMode failMode();
@@ -31,6 +42,20 @@ public interface RateLimitConfig {
 
         @WithDefault("1m")
         Duration window();
+    }
+
+    interface Lease {
+        /** Permits taken from Redis at once: at most this many per instance may go unspent. */
+        @WithDefault("10")
+        int size();
+
+        /** How long an instance may hold permits it has not spent (never past the window they were counted in). */
+        @WithDefault("1s")
+        Duration ttl();
+    }
+
+    enum Mode {
+        EXACT, LEASED
     }
 
     enum FailMode {

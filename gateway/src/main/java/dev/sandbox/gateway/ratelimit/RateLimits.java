@@ -3,6 +3,7 @@ package dev.sandbox.gateway.ratelimit;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -34,16 +35,26 @@ public class RateLimits {
     private final RateLimitConfig config;
     private final Map<String, ? extends RouteLimits> routes;
     private final Map<Algorithm, RedisRateLimiter> limiters = new EnumMap<>(Algorithm.class);
+    private final Map<Algorithm, LeasedRateLimiter> leased = new EnumMap<>(Algorithm.class);
     private final MeterRegistry metrics;
+    /** Meters bound once, not built and looked up by their tags on every request: per algorithm, per route and outcome. */
+    private final Map<Algorithm, Timer> latency = new EnumMap<>(Algorithm.class);
+    private final ConcurrentHashMap<String, Counter[]> decisions = new ConcurrentHashMap<>();
     private final AtomicBoolean degraded = new AtomicBoolean();
 
     public RateLimits(GatewayConfig gateway, ReactiveRedisDataSource redis, MeterRegistry metrics) {
         this.config = gateway.rateLimit();
         this.routes = gateway.routes();
         for (var algorithm : Algorithm.values()) {
-            limiters.put(algorithm, new RedisRateLimiter(algorithm, redis));
+            var limiter = new RedisRateLimiter(algorithm, redis);
+            limiters.put(algorithm, limiter);
+            leased.put(algorithm, new LeasedRateLimiter(limiter, config.lease().size(), config.lease().ttl()));
         }
         this.metrics = metrics;
+        for (var algorithm : Algorithm.values()) {
+            latency.put(algorithm, Timer.builder("gateway.ratelimit.latency").tag("algorithm", algorithm.id())
+                    .description("Time to a limiter decision in Redis").register(metrics));
+        }
     }
 
     public RedisRateLimiter limiter(Algorithm algorithm) {
@@ -54,6 +65,10 @@ public class RateLimits {
         return own(route).flatMap(RouteLimits::algorithm).orElse(config.algorithm());
     }
 
+    public RateLimitConfig.Mode mode(Route route) {
+        return own(route).flatMap(RouteLimits::mode).orElse(config.mode());
+    }
+
     public Uni<Decision> check(Route route, Caller caller) {
         var algorithm = algorithm(route);
         if (!config.enabled()) {
@@ -61,12 +76,11 @@ public class RateLimits {
         }
         var limit = limit(route, caller, algorithm);
         var started = System.nanoTime();
-        return limiters.get(algorithm).acquire(limit)
+        RateLimiter limiter = mode(route) == RateLimitConfig.Mode.LEASED ? leased.get(algorithm) : limiters.get(algorithm);
+        return limiter.acquire(limit)
                 .ifNoItem().after(config.timeout()).fail()
                 .invoke(decision -> {
-                    Timer.builder("gateway.ratelimit.latency").tag("algorithm", algorithm.id())
-                            .description("Time to a limiter decision in Redis")
-                            .register(metrics).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    latency.get(algorithm).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     if (degraded.compareAndSet(true, false)) {
                         LOG.info("rate limiter: Redis answers again, limits are enforced");
                     }
@@ -86,10 +100,17 @@ public class RateLimits {
     }
 
     private Decision record(Route route, Algorithm algorithm, Decision decision) {
-        Counter.builder("gateway.ratelimit.decisions")
-                .description("Limiter decisions, by route, algorithm and outcome")
-                .tag("route", route.name()).tag("algorithm", algorithm.id()).tag("outcome", decision.outcome().id())
-                .register(metrics).increment();
+        var counters = decisions.computeIfAbsent(route.name(), name -> new Counter[Decision.Outcome.values().length]);
+        var outcome = decision.outcome();
+        var counter = counters[outcome.ordinal()];
+        if (counter == null) { // the first of its kind: registering twice in a race returns the same counter
+            counter = Counter.builder("gateway.ratelimit.decisions")
+                    .description("Limiter decisions, by route, algorithm and outcome")
+                    .tag("route", route.name()).tag("algorithm", algorithm.id()).tag("outcome", outcome.id())
+                    .register(metrics);
+            counters[outcome.ordinal()] = counter;
+        }
+        counter.increment();
         return decision;
     }
 

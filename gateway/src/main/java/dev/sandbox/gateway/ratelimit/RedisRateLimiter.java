@@ -36,12 +36,32 @@ public final class RedisRateLimiter implements RateLimiter {
 
     @Override
     public Uni<Decision> acquire(Limit limit) {
+        return acquire(limit, 1).map(Grant::decision);
+    }
+
+    /**
+     * Takes up to {@code permits} slots at once, in the same atomic step: as many as still fit, or
+     * none (rejected). The sliding log grants one at a time, whatever is asked.
+     */
+    public Uni<Grant> acquire(Limit limit, int permits) {
         // The sliding log stores one member per admitted request: it must be unique (128 random bits).
+        // The other scripts ignore it: they are not handed a new one per request.
+        var member = algorithm == Algorithm.SLIDING_LOG ? uniqueMember() : "-";
+        var args = List.of(String.valueOf(limit.limit()), String.valueOf(limit.window().toMillis()), member,
+                String.valueOf(permits));
+        return script.run(redis, List.of(limit.key()), args).map(reply -> {
+            var granted = reply.get(0).toInteger();
+            return new Grant(granted, new Decision(granted > 0 ? Decision.Outcome.ALLOWED : Decision.Outcome.REJECTED,
+                    limit.limit(), reply.get(1).toLong(), reply.get(2).toLong(), reply.get(3).toLong()));
+        });
+    }
+
+    private static String uniqueMember() {
         var random = ThreadLocalRandom.current();
-        var member = new UUID(random.nextLong(), random.nextLong()).toString();
-        var args = List.of(String.valueOf(limit.limit()), String.valueOf(limit.window().toMillis()), member);
-        return script.run(redis, List.of(limit.key()), args).map(reply -> new Decision(
-                reply.get(0).toInteger() == 1 ? Decision.Outcome.ALLOWED : Decision.Outcome.REJECTED,
-                limit.limit(), reply.get(1).toLong(), reply.get(2).toLong(), reply.get(3).toLong()));
+        return new UUID(random.nextLong(), random.nextLong()).toString();
+    }
+
+    /** The permits Redis granted (0 when rejected), and the decision for the request that asked. */
+    public record Grant(int permits, Decision decision) {
     }
 }
