@@ -1,4 +1,4 @@
-// Chat over WebSockets through the gateway (/api/chat/rooms/{room}), protocol v1 (docs/chat.md).
+// Chat over WebSockets through the gateway (/api/chat/rooms/{room}), protocol v2 (docs/chat.md).
 // VUs meet in rooms of ROOM_SIZE (default 3). Each iteration is one session: connect (the first
 // time fresh, then always resuming with lastSeq and epoch, like a phone coming back), resend what
 // was never confirmed (same clientMsgId), send MESSAGES messages INTERVAL ms apart, read receipt,
@@ -119,7 +119,7 @@ export default function (data) {
       case 'welcome': {
         welcomed = true;
         connectTime.add(Date.now() - opened);
-        check(frame, { 'welcome speaks protocol 1': (f) => f.protocol === 1 });
+        check(frame, { 'welcome speaks protocol 2': (f) => f.protocol === 2 });
         if (resuming) {
           resumes.add(1);
         }

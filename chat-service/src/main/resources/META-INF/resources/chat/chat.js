@@ -1,4 +1,4 @@
-// The sandbox chat client, protocol v1 (docs/chat.md). No build step.
+// The sandbox chat client, protocol v2 (docs/chat.md). No build step.
 // Delivery: every message has the room's seq; the client keeps the last seq and the epoch, and on
 // any close reconnects (capped exponential backoff, full jitter) to the next server and resumes
 // with ?lastSeq=&epoch=; sends not yet answered with "sent" are resent with the same clientMsgId,

@@ -37,12 +37,20 @@ class ChatBenchIT {
     private static final int SAMPLES = Integer.parseInt(System.getenv().getOrDefault("CHAT_BENCH_SAMPLES", "1000"));
     private static final int MEMBERS = Integer.parseInt(System.getenv().getOrDefault("CHAT_BENCH_MEMBERS", "10"));
     private static final int IDLE = Integer.parseInt(System.getenv().getOrDefault("CHAT_BENCH_IDLE", "2000"));
+    /** Round trips before the measured ones, on each path: the nodes are fresh JVMs (class loading, JIT, first GCs). */
+    private static final int WARMUP = Integer.parseInt(System.getenv().getOrDefault("CHAT_BENCH_WARMUP", "1000"));
+    /** A directory: each node records a flight recording (JFR, profile settings) there, dumped before it is killed. */
+    private static final String JFR = System.getenv("CHAT_BENCH_JFR");
 
     @Test
     void measure() throws Exception {
         Assumptions.assumeTrue("1".equals(System.getenv("CHAT_BENCH")), "a benchmark: run with CHAT_BENCH=1");
         var infra = TestInfrastructure.with(Component.REDIS, Component.RABBITMQ);
-        var settings = Map.of("CHAT_NAMESPACE", "chat-" + infra.runId(), "CHAT_SENDS_PER_SECOND", "100000", "QUARKUS_LOG_LEVEL", "WARN");
+        var settings = new java.util.HashMap<>(Map.of("CHAT_NAMESPACE", "chat-" + infra.runId(), "CHAT_SENDS_PER_SECOND", "100000",
+                "QUARKUS_LOG_LEVEL", "WARN"));
+        if (JFR != null) {
+            settings.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=name=bench,settings=profile");
+        }
         var a = ChatNodes.node(infra, "chat-service", "bench-a-" + infra.runId(), settings);
         var b = ChatNodes.node(infra, "chat-service-2", "bench-b-" + infra.runId(), settings);
         var report = new StringBuilder();
@@ -62,6 +70,10 @@ class ChatBenchIT {
             report.append(String.format("chat cross-node send->message (%d members, half per node): p50 %.2f ms, p99 %.2f ms; "
                     + "p99 ratio to raw %.1fx%n", MEMBERS, pct(chat.remote(), 50), pct(chat.remote(), 99),
                     pct(chat.remote(), 99) / pct(raw, 99)));
+            if (JFR != null) {
+                dumpFlightRecording(a, "node-a");
+                dumpFlightRecording(b, "node-b");
+            }
             report.append(idle(b)).append('\n');
         } finally {
             a.kill();
@@ -87,7 +99,7 @@ class ChatBenchIT {
             var arrivals = new LinkedBlockingQueue<Long>();
             channel.basicConsume(queue, true, (tag, delivery) -> arrivals.add(System.nanoTime()), tag -> { });
             var samples = new double[SAMPLES];
-            for (int i = -100; i < SAMPLES; i++) {
+            for (int i = -WARMUP; i < SAMPLES; i++) {
                 var start = System.nanoTime();
                 channel.basicPublish("", queue, null, ("m" + i).getBytes(StandardCharsets.UTF_8));
                 var end = arrivals.poll(5, TimeUnit.SECONDS);
@@ -121,7 +133,7 @@ class ChatBenchIT {
             receiver.next("welcome");
             local.next("welcome");
             var result = new Latencies(new double[SAMPLES], new double[SAMPLES], new double[SAMPLES]);
-            for (int i = -100; i < SAMPLES; i++) {
+            for (int i = -WARMUP; i < SAMPLES; i++) {
                 var id = "b" + i;
                 var start = System.nanoTime();
                 sender.sendMessage(id, "bench " + i);
@@ -163,10 +175,22 @@ class ChatBenchIT {
         }
     }
 
+    private static void dumpFlightRecording(ServiceUnderTest node, String name) throws Exception {
+        var file = Path.of(JFR, name + ".jfr").toAbsolutePath();
+        jcmd(node, "JFR.dump", "name=bench", "filename=" + file);
+        System.out.println("flight recording of " + name + ": " + file);
+    }
+
+    private static void jcmd(ServiceUnderTest node, String... command) throws Exception {
+        var jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        var args = new ArrayList<String>(List.of(jcmd, String.valueOf(node.pid())));
+        args.addAll(List.of(command));
+        new ProcessBuilder(args).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+    }
+
     /** Heap in use after a full GC of the node (jcmd), so the difference is what connections keep. */
     private static long heapAfterGc(ServiceUnderTest node) throws Exception {
-        var jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        new ProcessBuilder(jcmd, String.valueOf(node.pid()), "GC.run").redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+        jcmd(node, "GC.run");
         var metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.url() + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         return (long) metrics.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))

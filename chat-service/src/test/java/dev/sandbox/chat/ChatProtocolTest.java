@@ -23,7 +23,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Protocol v1 on one node, against real Redis and RabbitMQ: each frame type and its documented answer. */
+/** Protocol v2 on one node, against real Redis and RabbitMQ: each frame type and its documented answer. */
 @QuarkusTest
 @QuarkusTestResource(GatewayTokens.class)
 @WithInfrastructure({Component.REDIS, Component.RABBITMQ})
@@ -38,6 +38,34 @@ class ChatProtocolTest {
 
     private static String room() {
         return "room-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** One observation per message and node (not per member), in the project's fixed buckets. */
+    @Test
+    void eachDeliveryOnTheNodeIsTimedOnceInTheFanoutLatencyHistogram() {
+        var room = room();
+        try (var alice = WsClient.connect(url(), room, "alice", null); var bob = WsClient.connect(url(), room, "bob", null)) {
+            alice.next("welcome");
+            bob.next("welcome");
+            var before = fanoutCount();
+            alice.sendMessage("timed", "how long did this take?");
+            alice.next("message");
+            bob.next("message");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> fanoutCount() > before);
+            assertThat(fanoutCount()).as("two members on this node, one delivery").isEqualTo(before + 1);
+            assertThat(metrics().lines().filter(line -> line.startsWith("chat_fanout_latency_seconds_bucket")))
+                    .anyMatch(line -> line.contains("le=\"0.005\"")).anyMatch(line -> line.contains("le=\"10.0\""));
+        }
+    }
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    private static double fanoutCount() {
+        return metrics().lines().filter(line -> line.startsWith("chat_fanout_latency_seconds_count"))
+                // "name{labels} value", then maybe an exemplar: "# {trace_id=...} value timestamp"
+                .mapToDouble(line -> Double.parseDouble(line.split(" ")[1])).sum();
     }
 
     @Test
@@ -56,6 +84,7 @@ class ChatProtocolTest {
         var room = room();
         try (var alice = WsClient.connect(url(), room, "alice", null); var bob = WsClient.connect(url(), room, "bob", null)) {
             var welcome = alice.next("welcome");
+            assertThat(welcome.get("protocol").asInt()).isEqualTo(2);
             assertThat(welcome.get("userId").asText()).isEqualTo("alice");
             assertThat(welcome.get("room").asText()).isEqualTo(room);
             assertThat(welcome.get("headSeq").asLong()).isZero();

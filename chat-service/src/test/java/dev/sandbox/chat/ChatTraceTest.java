@@ -37,7 +37,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * One message, one trace across RabbitMQ: a send on this node (the application under test) and its
  * delivery by a second node's fan-out consumer (its own queue on the same exchange, as another node
  * has) share the trace id, and each node's {@code process} span is a child of the one
- * {@code publish} span, itself a child of {@code chat send}. Without the trace context in the AMQP
+ * {@code publish} span, itself a child of {@code chat send}, the root, whose trace id the sender's
+ * {@code sent} frame carries. Without the trace context in the AMQP
  * headers the consumers' spans would start traces of their own and this fails.
  */
 @QuarkusTest
@@ -80,7 +81,7 @@ class ChatTraceTest {
         try (var alice = WsClient.connect(base.toString().replaceAll("/$", ""), room, "alice", null)) {
             alice.next("welcome");
             alice.sendMessage("t1", "traced");
-            alice.next("sent");
+            var sent = alice.next("sent");
             alice.next("message");
             var atOtherNode = delivered.poll(15, TimeUnit.SECONDS);
             assertThat(atOtherNode).as("the other node's delivery ran inside a span").isNotNull();
@@ -90,6 +91,8 @@ class ChatTraceTest {
             var trace = spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(atOtherNode.getTraceId())).toList();
             var send = only(trace, "chat send");
             assertThat(send.getKind()).isEqualTo(SpanKind.SERVER);
+            assertThat(send.getParentSpanContext().isValid()).as("a message is the root of a trace of its own").isFalse();
+            assertThat(sent.get("traceId").asText()).as("the sent frame names the message's trace").isEqualTo(atOtherNode.getTraceId());
             var publish = only(trace, exchange + " publish");
             assertThat(publish.getKind()).isEqualTo(SpanKind.PRODUCER);
             assertThat(publish.getParentSpanId()).isEqualTo(send.getSpanId());

@@ -22,7 +22,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Protocol v1 (docs/chat.md): {@code welcome} first, then the replay above {@code lastSeq}, then
+ * Protocol v2 (docs/chat.md; v2 added the {@code traceId} of {@code sent}): {@code welcome} first, then the replay above {@code lastSeq}, then
  * live. Every bad frame is answered with an {@code error} frame and counted; the connection is closed
  * (4003) only after {@code chat.max-bad-frames} of them. Nothing a client sends makes a server error:
  * a Redis failure on send is an {@code unavailable} error telling the client to retry the same
@@ -30,6 +30,9 @@ import io.vertx.core.buffer.Buffer;
  */
 @WebSocket(path = "/chat/rooms/{room}")
 public class ChatSocket {
+
+    /** The protocol version the welcome announces. */
+    static final int PROTOCOL = 2;
 
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
     private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("chat.session");
@@ -100,7 +103,7 @@ public class ChatSocket {
             }
             case "typing" -> hub.typing(session);
             case "ping" -> session.send("{\"type\":\"pong\"}");
-            default -> bad(connection, session, "unknown-type", "Protocol v1 frames: send, ack, typing, ping");
+            default -> bad(connection, session, "unknown-type", "Protocol v2 frames: send, ack, typing, ping");
         }
     }
 
@@ -124,12 +127,15 @@ public class ChatSocket {
             return;
         }
         try {
-            var posted = hub.post(session, clientMsgId.asText(), text.asText());
+            var result = hub.post(session, clientMsgId.asText(), text.asText());
             var sent = new LinkedHashMap<String, Object>();
             sent.put("type", "sent");
             sent.put("clientMsgId", clientMsgId.asText());
-            sent.put("seq", posted.seq());
-            sent.put("msgId", posted.msgId());
+            sent.put("seq", result.posted().seq());
+            sent.put("msgId", result.posted().msgId());
+            if (result.traceId() != null) {
+                sent.put("traceId", result.traceId());
+            }
             session.send(hub.frame(sent));
         } catch (Exception e) {
             LOG.debugf("send in %s not stored: %s", session.room(), e.getMessage());
@@ -162,7 +168,7 @@ public class ChatSocket {
     void binary(WebSocketConnection connection, Buffer data) {
         var session = connection.userData().get(SESSION);
         if (session != null) {
-            bad(connection, session, "bad-frame", "Protocol v1 has text frames only");
+            bad(connection, session, "bad-frame", "Protocol v2 has text frames only");
         }
     }
 

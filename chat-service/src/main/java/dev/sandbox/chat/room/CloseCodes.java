@@ -3,7 +3,7 @@ package dev.sandbox.chat.room;
 import io.quarkus.websockets.next.CloseReason;
 
 /**
- * The close codes of protocol v1 (4000-4999 is the range RFC 6455 leaves to applications). A
+ * The close codes of protocol v2 (unchanged since v1) (4000-4999 is the range RFC 6455 leaves to applications). A
  * client reconnects after each of them except {@link #TOO_MANY_BAD_FRAMES}.
  */
 public final class CloseCodes {

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import dev.sandbox.chat.store.StoredMessage;
 
@@ -17,6 +18,7 @@ import dev.sandbox.chat.store.StoredMessage;
 final class Room {
 
     final String name;
+    private final Consumer<StoredMessage> released;
     final Set<Session> sessions = new LinkedHashSet<>();
     final TreeMap<Long, StoredMessage> pending = new TreeMap<>();
     long delivered;
@@ -26,8 +28,10 @@ final class Room {
     boolean gapScheduled;
     List<String> online = List.of();
 
-    Room(String name) {
+    /** @param released told of each message as it is released to the members (once per message, in seq order) */
+    Room(String name, Consumer<StoredMessage> released) {
         this.name = name;
+        this.released = released;
     }
 
     /** Takes one message; returns whether a gap is left (a seq above the next expected one is waiting). */
@@ -56,6 +60,7 @@ final class Room {
         StoredMessage next;
         while ((next = pending.remove(delivered + 1)) != null) {
             delivered = next.seq();
+            released.accept(next);
             for (var session : sessions) {
                 session.deliver(next);
             }
@@ -65,6 +70,7 @@ final class Room {
     /** Live delivery without order or dedupe: the naive design. */
     void deliverAsArrived(StoredMessage message) {
         delivered = Math.max(delivered, message.seq());
+        released.accept(message);
         for (var session : sessions) {
             session.deliver(message);
         }

@@ -23,8 +23,8 @@ import dev.sandbox.chat.fanout.Fanout;
 import dev.sandbox.chat.presence.Presence;
 import dev.sandbox.chat.store.Head;
 import dev.sandbox.chat.store.MessageStore;
-import dev.sandbox.chat.store.Posted;
 import dev.sandbox.chat.store.StoredMessage;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -57,6 +57,7 @@ public class RoomHub {
     private final Fanout fanout;
     private final ObjectMapper json;
     private final Tracer tracer;
+    private final FanoutLatency latency;
     private final boolean reliable;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
@@ -65,13 +66,15 @@ public class RoomHub {
         return thread;
     });
 
-    public RoomHub(ChatConfig config, MessageStore store, Presence presence, Fanout fanout, ObjectMapper json, Tracer tracer) {
+    public RoomHub(ChatConfig config, MessageStore store, Presence presence, Fanout fanout, ObjectMapper json, Tracer tracer,
+            FanoutLatency latency) {
         this.config = config;
         this.store = store;
         this.presence = presence;
         this.fanout = fanout;
         this.json = json;
         this.tracer = tracer;
+        this.latency = latency;
         this.reliable = config.delivery() == ChatConfig.Delivery.RELIABLE;
     }
 
@@ -130,7 +133,7 @@ public class RoomHub {
         }
         var welcome = new LinkedHashMap<String, Object>();
         welcome.put("type", "welcome");
-        welcome.put("protocol", 1);
+        welcome.put("protocol", ChatSocket.PROTOCOL);
         welcome.put("userId", session.user());
         welcome.put("room", session.room());
         welcome.put("headSeq", head.seq());
@@ -147,7 +150,7 @@ public class RoomHub {
      */
     private Head join(Session session) {
         while (true) {
-            var room = rooms.computeIfAbsent(session.room(), Room::new);
+            var room = rooms.computeIfAbsent(session.room(), name -> new Room(name, latency::delivered));
             synchronized (room) {
                 if (room.dead) {
                     continue;
@@ -205,18 +208,27 @@ public class RoomHub {
 
     /**
      * Stores and publishes; the sender's {@code sent} comes from the result. Blocks on Redis. One
-     * {@code chat send} span covers it: the trace a message's fan-out and delivery on every node join.
+     * {@code chat send} span covers it, the root of the message's own trace, which its fan-out and
+     * its delivery on every node join: a message is a trace of its own, not a branch of the
+     * connection's (which would grow for as long as the connection lives), so the connection's
+     * context, when there is one, is a link.
      */
-    public Posted post(Session session, String clientMsgId, String text) {
-        var span = tracer.spanBuilder("chat send").setSpanKind(SpanKind.SERVER)
-                .setAttribute("chat.room", session.room()).setAttribute("enduser.id", session.user()).startSpan();
+    public Sent post(Session session, String clientMsgId, String text) {
+        var builder = tracer.spanBuilder("chat send").setSpanKind(SpanKind.SERVER).setNoParent()
+                .setAttribute("chat.room", session.room()).setAttribute("enduser.id", session.user());
+        var connection = Span.current().getSpanContext();
+        if (connection.isValid()) {
+            builder.addLink(connection);
+        }
+        var span = builder.startSpan();
         try (var scope = span.makeCurrent()) {
             var posted = store.post(session.room(), session.user(), clientMsgId, text, reliable);
             span.setAttribute("chat.seq", posted.seq());
             if (!posted.duplicate()) {
                 fanout.publish(session.room(), "m|" + posted.epoch() + "|" + posted.frame());
             }
-            return posted;
+            var context = span.getSpanContext();
+            return new Sent(posted, context.isValid() ? context.getTraceId() : null);
         } catch (RuntimeException e) {
             span.recordException(e).setStatus(StatusCode.ERROR);
             throw e;

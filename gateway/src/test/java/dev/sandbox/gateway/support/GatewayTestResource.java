@@ -14,6 +14,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * <li>{@code /api/limited/**} to the same, 5 requests per window for the free tier (sliding log);</li>
  * <li>{@code /api/fast/**} to the same, with a 1 s timeout;</li>
  * <li>{@code /api/flaky/**} to {@link #FLAKY}, which tests stop and start;</li>
+ * <li>{@code /page/**} to {@link #UPSTREAM}, anonymous, with a Content-Security-Policy of its own ({@link #PAGE_POLICY});</li>
  * </ul>
  * and hands the gateway the test keys.
  */
@@ -21,6 +22,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
 
     public static final TestUpstream UPSTREAM = new TestUpstream().start();
     public static final TestUpstream FLAKY = new TestUpstream().start();
+    public static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; connect-src 'self'";
 
     @Override
     public Map<String, String> start() {
@@ -35,6 +37,9 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         route(config, "fast", "/api/fast", UPSTREAM, "test");
         config.put("gateway.routes.fast.timeout", "1s");
         route(config, "flaky", "/api/flaky", FLAKY, "test");
+        route(config, "page", "/page", UPSTREAM, "");
+        config.put("gateway.routes.page.anonymous", "true");
+        config.put("gateway.routes.page.content-security-policy", PAGE_POLICY);
         config.put("gateway.auth.jwt.public-key", TestKeys.trustedJwks());
         config.put("gateway.auth.dev-tokens.signing-key", TestKeys.rsaPrivatePem());
         return config;
