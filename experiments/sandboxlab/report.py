@@ -170,6 +170,36 @@ def chart(runs: list, path) -> None:
     plt.close(figure)
 
 
+def estimate_of(experiment: dict) -> dict:
+    """The back-of-envelope figure the experiment checks: ``extensions: [{name: sandbox, estimate: ...}]``
+    with ``claim`` (the reasoning, as on the docs page), ``measured`` (a key of the reconciliation),
+    ``expected`` ([low, high]), ``source`` (the docs page) and, optionally, ``applies_to`` (a design)."""
+    for extension in experiment.get("extensions") or []:
+        if extension.get("name") == "sandbox":
+            return extension.get("estimate") or {}
+    return {}
+
+
+def estimate_lines(runs: list, counted: list) -> list:
+    estimate = estimate_of(runs[0].journal["experiment"])
+    if not estimate:
+        return []
+    low, high = estimate["expected"]
+    lines = ["", f"## Back-of-envelope ({estimate.get('source', 'docs')})", "", estimate["claim"].strip(), ""]
+    for run, counts in zip(runs, counted):
+        applies = estimate.get("applies_to")
+        if applies and f"design={applies}" not in run.label and run.label != "as configured":
+            continue
+        value = counts.get(estimate["measured"])
+        if value is None:
+            lines.append(f"- {run.label}: `{estimate['measured']}` was not measured: neither confirmed nor refuted")
+        else:
+            word = "confirms" if low <= value <= high else "refutes"
+            lines.append(f"- {run.label}: predicted `{estimate['measured']}` in [{low}, {high}], measured {value}: "
+                         f"the measurement **{word}** the estimate")
+    return lines
+
+
 def markdown(runs: list, chart_name: str) -> str:
     experiment = runs[0].journal["experiment"]
     lines = [f"# {experiment['title']}", ""]
@@ -192,6 +222,13 @@ def markdown(runs: list, chart_name: str) -> str:
             else:
                 cells.append("not checked")
         lines.append(f"| {name} | {json.dumps(runs[0].invariants[index][1])} | " + " | ".join(cells) + " |")
+    counted = [reconciliation_of(run.journal) for run in runs]
+    keys = list(dict.fromkeys(key for counts in counted for key in counts))
+    if keys:
+        lines += ["", "## Counted (the method's reconciliation)", "",
+                  "| | " + " | ".join(run.label for run in runs) + " |", "|---|" + "---|" * len(runs)]
+        lines += [f"| {key} | " + " | ".join(str(counts.get(key, "-")) for counts in counted) + " |" for key in keys]
+    lines += estimate_lines(runs, counted)
     lines += ["", "## Workload (k6)", "",
               "| | " + " | ".join(run.label for run in runs) + " |", "|---|" + "---|" * len(runs)]
     for key, title, unit in (("requests", "requests", ""), ("errors", "failed requests", ""),
