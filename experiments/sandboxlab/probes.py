@@ -4,7 +4,7 @@ Each returns a count; the experiment's tolerance says what is acceptable (0 for 
 The counts come from the real stores (see ``orders``); the report shows every one.
 """
 
-from . import ingestion, orders
+from . import gateway, ingestion, orders, rag
 
 
 def orders_placed(settle: float = 600, quiet: float = 60) -> int:
@@ -58,3 +58,33 @@ def ingestion_reconciliation(settle: float = 600) -> dict:
     counts = ingestion.counts(settle)
     return {"events_accepted": counts["accepted"], "events_stored": counts["stored"], "events_lost": counts["lost"],
             "events_counted_twice": counts["counted_twice"]}
+
+
+def rag_mrr_shortfall(mode: str) -> float:
+    """How far ``mode``'s MRR@10 on the eval set is below the best retrieval mode's (0: it is the best)."""
+    return rag.figures()["shortfall"][mode]
+
+
+def rag_recall_at_5(mode: str) -> float:
+    """Share of the eval questions whose answering section ``mode`` retrieves among the first 5."""
+    return rag.figures()["modes"][mode]["recall_at_5"]
+
+
+def rag_reconciliation(mode: str) -> dict:
+    """Every mode's figures at once (recall@5, MRR@10, misses, p50), and the judged mode's, for the report."""
+    figures = rag.figures()
+    modes = figures["modes"]
+    return {"rag_mrr_shortfall": figures["shortfall"][mode], "rag_recall_at_5": modes[mode]["recall_at_5"],
+            # What a vector query pays that a BM25 one does not: the question's embedding.
+            "embedding_cost_ms": round(modes["vector"]["p50_ms"] - modes["bm25"]["p50_ms"], 1),
+            **{f"{other} {key}": value for other, values in figures["modes"].items() for key, value in values.items()}}
+
+
+def gateway_admitted_over_limit() -> int:
+    """Requests the gateway admitted beyond the caller's limit in the last burst (``gateway.burst``)."""
+    return gateway.LAST["over_limit"]
+
+
+def gateway_reconciliation() -> dict:
+    """The last burst's counts and latencies, for the report."""
+    return {f"gateway_{key}": value for key, value in gateway.LAST.items()}

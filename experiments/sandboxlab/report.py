@@ -75,12 +75,17 @@ def workload_of(journal: dict):
     return None
 
 
+#: Actions of a method that break nothing: not marked on the chart.
+NOT_FAULTS = {"await_workloads"}
+
+
 def faults_of(journal: dict) -> list:
     """(seconds since the run began, action name) for each action of the method but the workloads (in the background)."""
     began = timestamp(journal["start"])
     return [(timestamp(entry["start"]) - began, entry["activity"]["name"])
             for entry in journal.get("run", [])
-            if entry["activity"].get("type") == "action" and not entry["activity"].get("background")]
+            if entry["activity"].get("type") == "action" and not entry["activity"].get("background")
+            and entry["activity"].get("provider", {}).get("func") not in NOT_FAULTS]
 
 
 def percentile(values: list, fraction: float) -> float:
@@ -250,7 +255,7 @@ def markdown(runs: list, chart_name: str) -> str:
         marks = {name: number for number, (_, name) in enumerate(run.faults, 1)}
         for entry in run.journal.get("run", []):
             name = entry["activity"]["name"]
-            mark = marks.get(name, "") if entry["activity"].get("type") == "action" and not entry["activity"].get("background") else ""
+            mark = marks.get(name, "")
             lines.append(f"| {timestamp(entry['start']) - began:.0f} s | {mark} | {name} | {entry.get('status')} |")
         for entry in run.journal.get("rollbacks", []):
             lines.append(f"| {timestamp(entry['start']) - began:.0f} s | | rollback: {entry['activity']['name']} | {entry.get('status')} |")
