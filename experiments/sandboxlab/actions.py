@@ -135,6 +135,9 @@ def recover_from_halt(service: str, settings: dict, timeout: float = 180) -> dic
     return {"service": service, "halted_after_s": round(halted - began, 1), "back_after_s": round(time.time() - halted, 1)}
 
 
+#: What the last workload to end returned (the probes that read k6's own counts look there).
+LAST_WORKLOAD = {}
+
 #: Workloads running in the background (``background: true``), for ``await_workloads``.
 _workloads = {"running": 0, "condition": threading.Condition()}
 
@@ -178,5 +181,7 @@ def run_workload(script: str, profile: str = "smoke", duration: str = None, vus:
     report = lines[-1][len("report: "):].strip() if lines and lines[-1].startswith("report: ") else None
     if report is None:
         raise RuntimeError(f"./sandbox {' '.join(args)} printed no report (exit {done.returncode}):\n{done.stdout}{done.stderr}")
-    return {"script": script, "profile": profile, "exit_code": done.returncode, "report": report,
-            "started": began, "ended": time.time()}
+    LAST_WORKLOAD.clear()
+    LAST_WORKLOAD.update(script=script, profile=profile, exit_code=done.returncode, report=report, started=began,
+                         ended=time.time())
+    return dict(LAST_WORKLOAD)

@@ -4,7 +4,7 @@ Each returns a count; the experiment's tolerance says what is acceptable (0 for 
 The counts come from the real stores (see ``orders``); the report shows every one.
 """
 
-from . import gateway, ingestion, orders, rag
+from . import chat, gateway, ingestion, orders, rag
 
 
 def orders_placed(settle: float = 600, quiet: float = 60) -> int:
@@ -88,3 +88,18 @@ def gateway_admitted_over_limit() -> int:
 def gateway_reconciliation() -> dict:
     """The last burst's counts and latencies, for the report."""
     return {f"gateway_{key}": value for key, value in gateway.LAST.items()}
+
+
+def chat_gaps() -> int:
+    """Messages a chat member never received, as the k6 clients counted them across reconnects."""
+    return chat.counts()["chat_gaps"]
+
+
+def chat_duplicates() -> int:
+    """Messages a chat member received twice, as the k6 clients counted them."""
+    return chat.counts()["chat_duplicates"]
+
+
+def chat_reconciliation() -> dict:
+    """Every chat counter of the workload, for the report."""
+    return chat.counts()
