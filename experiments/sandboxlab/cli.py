@@ -12,6 +12,7 @@ Each run's journal and log stay in ``reports/<name>-<timestamp>/<label>/``; the 
 """
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -31,19 +32,30 @@ def experiment_files() -> dict:
     return {path.stem: path for path in sorted(EXPERIMENTS.glob("*.yaml"))}
 
 
-def designs(experiment: dict) -> dict:
+def sandbox_extension(experiment: dict) -> dict:
+    """The file's ``extensions: [{name: sandbox, ...}]``: its design presets, and how to run it."""
     for extension in experiment.get("extensions") or []:
         if extension.get("name") == "sandbox":
-            return extension.get("designs") or {}
+            return extension
     return {}
 
 
+def designs(experiment: dict) -> dict:
+    return sandbox_extension(experiment).get("designs") or {}
+
+
 def list_experiments() -> int:
+    """Each experiment: its hypothesis, its designs, what its method does, and what it counts."""
     for name, path in experiment_files().items():
         experiment = yaml.safe_load(path.read_text())
-        print(f"{name}\n  {experiment['title']}")
+        print(f"{name}\n  hypothesis: {experiment['title']}")
         for preset, values in designs(experiment).items():
             print(f"  --set design={preset}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
+        steps = [activity["name"] for activity in experiment.get("method") or []
+                 if activity.get("type") == "action" or not str(activity.get("name", "")).startswith("reconcile")]
+        print("  method: " + "; ".join(steps))
+        probes = (experiment.get("steady-state-hypothesis") or {}).get("probes") or []
+        print("  invariants: " + "; ".join(f"{probe['name']} ({json.dumps(probe.get('tolerance'))})" for probe in probes))
         print()
     return 0
 
@@ -67,12 +79,17 @@ def variables(experiment: dict, pairs: list) -> dict:
     return values
 
 
-def chaos_run(path: Path, values: dict, out: Path) -> Path:
-    """``chaos run`` with the values, its progress shown as it goes; returns the journal's path."""
+def chaos_run(path: Path, values: dict, out: Path, hypothesis_strategy: str = "default") -> Path:
+    """``chaos run`` with the values, its progress shown as it goes; returns the journal's path.
+    ``hypothesis_strategy``: ``after-method-only`` for an experiment whose hypothesis is a measurement
+    (no fault to survive, nothing to check before)."""
     out.mkdir(parents=True, exist_ok=True)
     journal = out / "journal.json"
-    command = [str(Path(sys.executable).parent / "chaos"), "--log-file", str(out / "chaostoolkit.log"), "run",
-               "--journal-path", str(journal), "--rollback-strategy", "always"]
+    # The script through this interpreter: its #! line names the path the environment was created
+    # at, and a clone that shares .sandbox/tools with another has a different one.
+    command = [sys.executable, str(Path(sys.executable).parent / "chaos"), "--log-file", str(out / "chaostoolkit.log"), "run",
+               "--journal-path", str(journal), "--rollback-strategy", "always",
+               "--hypothesis-strategy", hypothesis_strategy]
     for key, value in values.items():
         command += ["--var", f"{key}={value}"]
     command.append(str(path))
@@ -115,7 +132,8 @@ def main(argv: list) -> int:
     journals = []
     for label, values in runs:
         print(f"== {args.name}: {label}", flush=True)
-        journals.append(report.Run(label, chaos_run(path, values, out / slug(label))))
+        strategy = sandbox_extension(experiment).get("hypothesis_strategy", "default")
+        journals.append(report.Run(label, chaos_run(path, values, out / slug(label), strategy)))
     return report.summary(out, journals)
 
 

@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timedelta, timezone
 
-from . import sandbox, stores
+from . import actions, sandbox, stores
 
 SERVICE = "ingestion-service"
 TYPES = ("click", "view", "buy", "scroll", "share")
@@ -97,10 +97,11 @@ def upload_events(duration: float = 60, batches_per_second: float = 2, batch_siz
                 uploads.batches += 1
 
     threads = [threading.Thread(target=client) for _ in range(int(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with actions.workload():
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     return {"run": uploads.run, "batches": uploads.batches, "accepted": len(uploads.accepted),
             "posted": uploads.posted, "retries": uploads.retries}
 

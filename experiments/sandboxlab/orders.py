@@ -55,12 +55,12 @@ def reconcile(dsn: str, bootstrap: str, payments_topic: str, since: float, settl
 _last = {"at": 0.0, "counts": None}
 
 
-def counts(settle: float = 600) -> dict:
+def counts(settle: float = 600, quiet: float = 60) -> dict:
     """The counts for the running sandbox's orders since the experiment began (one reconciliation
     serves the probes of one steady-state check)."""
     if _last["counts"] is None or time.monotonic() - _last["at"] > 20:
         env = sandbox.environment(SERVICE)
         _last["counts"] = reconcile(sandbox.postgres_dsn(SERVICE), env["KAFKA_BOOTSTRAP_SERVERS"],
-                                    env.get("ORDERS_TOPICS_PAYMENTS", "payments.v1"), sandbox.STARTED, settle)
+                                    env.get("ORDERS_TOPICS_PAYMENTS", "payments.v1"), sandbox.STARTED, float(settle), float(quiet))
         _last["at"] = time.monotonic()
     return _last["counts"]

@@ -75,12 +75,17 @@ def workload_of(journal: dict):
     return None
 
 
+#: Actions of a method that break nothing: not marked on the chart.
+NOT_FAULTS = {"await_workloads"}
+
+
 def faults_of(journal: dict) -> list:
     """(seconds since the run began, action name) for each action of the method but the workloads (in the background)."""
     began = timestamp(journal["start"])
     return [(timestamp(entry["start"]) - began, entry["activity"]["name"])
             for entry in journal.get("run", [])
-            if entry["activity"].get("type") == "action" and not entry["activity"].get("background")]
+            if entry["activity"].get("type") == "action" and not entry["activity"].get("background")
+            and entry["activity"].get("provider", {}).get("func") not in NOT_FAULTS]
 
 
 def percentile(values: list, fraction: float) -> float:
@@ -170,6 +175,36 @@ def chart(runs: list, path) -> None:
     plt.close(figure)
 
 
+def estimate_of(experiment: dict) -> dict:
+    """The back-of-envelope figure the experiment checks: ``extensions: [{name: sandbox, estimate: ...}]``
+    with ``claim`` (the reasoning, as on the docs page), ``measured`` (a key of the reconciliation),
+    ``expected`` ([low, high]), ``source`` (the docs page) and, optionally, ``applies_to`` (a design)."""
+    for extension in experiment.get("extensions") or []:
+        if extension.get("name") == "sandbox":
+            return extension.get("estimate") or {}
+    return {}
+
+
+def estimate_lines(runs: list, counted: list) -> list:
+    estimate = estimate_of(runs[0].journal["experiment"])
+    if not estimate:
+        return []
+    low, high = estimate["expected"]
+    lines = ["", f"## Back-of-envelope ({estimate.get('source', 'docs')})", "", estimate["claim"].strip(), ""]
+    for run, counts in zip(runs, counted):
+        applies = estimate.get("applies_to")
+        if applies and f"design={applies}" not in run.label and run.label != "as configured":
+            continue
+        value = counts.get(estimate["measured"])
+        if value is None:
+            lines.append(f"- {run.label}: `{estimate['measured']}` was not measured: neither confirmed nor refuted")
+        else:
+            word = "confirms" if low <= value <= high else "refutes"
+            lines.append(f"- {run.label}: predicted `{estimate['measured']}` in [{low}, {high}], measured {value}: "
+                         f"the measurement **{word}** the estimate")
+    return lines
+
+
 def markdown(runs: list, chart_name: str) -> str:
     experiment = runs[0].journal["experiment"]
     lines = [f"# {experiment['title']}", ""]
@@ -192,6 +227,13 @@ def markdown(runs: list, chart_name: str) -> str:
             else:
                 cells.append("not checked")
         lines.append(f"| {name} | {json.dumps(runs[0].invariants[index][1])} | " + " | ".join(cells) + " |")
+    counted = [reconciliation_of(run.journal) for run in runs]
+    keys = list(dict.fromkeys(key for counts in counted for key in counts))
+    if keys:
+        lines += ["", "## Counted (the method's reconciliation)", "",
+                  "| | " + " | ".join(run.label for run in runs) + " |", "|---|" + "---|" * len(runs)]
+        lines += [f"| {key} | " + " | ".join(str(counts.get(key, "-")) for counts in counted) + " |" for key in keys]
+    lines += estimate_lines(runs, counted)
     lines += ["", "## Workload (k6)", "",
               "| | " + " | ".join(run.label for run in runs) + " |", "|---|" + "---|" * len(runs)]
     for key, title, unit in (("requests", "requests", ""), ("errors", "failed requests", ""),
@@ -213,7 +255,7 @@ def markdown(runs: list, chart_name: str) -> str:
         marks = {name: number for number, (_, name) in enumerate(run.faults, 1)}
         for entry in run.journal.get("run", []):
             name = entry["activity"]["name"]
-            mark = marks.get(name, "") if entry["activity"].get("type") == "action" and not entry["activity"].get("background") else ""
+            mark = marks.get(name, "")
             lines.append(f"| {timestamp(entry['start']) - began:.0f} s | {mark} | {name} | {entry.get('status')} |")
         for entry in run.journal.get("rollbacks", []):
             lines.append(f"| {timestamp(entry['start']) - began:.0f} s | | rollback: {entry['activity']['name']} | {entry.get('status')} |")

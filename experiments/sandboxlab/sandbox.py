@@ -52,3 +52,14 @@ def postgres_dsn(service: str) -> str:
 
 def kafka_bootstrap(service: str) -> str:
     return environment(service)["KAFKA_BOOTSTRAP_SERVERS"]
+
+
+def address(component: str) -> str:
+    """A component's address as ``./sandbox status`` prints it (a service's base URL, a broker's host:port)."""
+    # status exits 1 while a component is not ready: the addresses are there all the same.
+    done = subprocess.run(command() + ["status"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    for line in done.stdout.splitlines():
+        fields = line.split()
+        if fields and fields[0] == component and len(fields) >= 7:
+            return fields[6]
+    raise RuntimeError(f"{component} is not in ./sandbox status:\n{done.stdout}{done.stderr}")

@@ -89,4 +89,31 @@ def test_invariants_after_the_first_failure_are_judged_from_the_reconciliation(t
 
     assert run.invariants == [("orders lost", 0, 3, False), ("orders charged twice", 0, 2, False),
                               ("orders published twice", 0, 0, True)]
+    report.write(tmp_path / "out", [run])
+    assert "| orders_charged_twice | 2 |" in (tmp_path / "out" / "report.md").read_text()
     assert run.faults == [(5.0, "kill -9 the broker")]
+
+
+def test_the_estimate_is_confirmed_or_refuted_by_the_measured_figure(tmp_path):
+    path = journal(tmp_path, {"orders lost": 2}, 40, 0)
+    document = json.loads(path.read_text())
+    document["experiment"]["extensions"] = [{"name": "sandbox", "estimate": {
+        "claim": "At most one order per user is in flight.", "measured": "orders_lost", "expected": [1, 2],
+        "source": "docs/orders.md", "applies_to": "naive"}}]
+    document["run"].append({"activity": {"type": "probe", "name": "reconcile", "provider": {"func": "orders_reconciliation"}},
+                            "status": "succeeded", "start": "2027-01-15T08:00:09", "output": {"orders_lost": 2}})
+    path.write_text(json.dumps(document))
+    right = tmp_path / "right"
+    right.mkdir()
+    (right / "journal.json").write_text(json.dumps(document).replace('"orders_lost": 2', '"orders_lost": 7'))
+
+    report.write(tmp_path / "out", [report.Run("design=naive", path), report.Run("design=right", right / "journal.json")])
+    text = (tmp_path / "out" / "report.md").read_text()
+
+    assert "## Back-of-envelope (docs/orders.md)" in text
+    assert "design=naive: predicted `orders_lost` in [1, 2], measured 2: the measurement **confirms** the estimate" in text
+    assert "design=right" not in text.split("## Back-of-envelope")[1].split("##")[0]
+    document["run"][-1]["output"] = {"orders_lost": 5}
+    path.write_text(json.dumps(document))
+    report.write(tmp_path / "out", [report.Run("design=naive", path)])
+    assert "measured 5: the measurement **refutes** the estimate" in (tmp_path / "out" / "report.md").read_text()

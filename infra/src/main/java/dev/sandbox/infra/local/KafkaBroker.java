@@ -3,6 +3,7 @@ package dev.sandbox.infra.local;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -70,6 +71,17 @@ final class KafkaBroker extends LocalServer {
             Os.run(List.of(java(), "-cp", classpath(), "kafka.tools.StorageTool", "format",
                     "-t", Uuid.randomUuid().toString(), "-c", path("server.properties").toString()), dir);
         }
+    }
+
+    /**
+     * A restart after kill -9 is slower than a first start: the JVM boots, every partition's log is
+     * recovered (no clean-shutdown marker), and the controller refuses the broker's registration
+     * until its previous life's session expires ({@code broker.session.timeout.ms}, 9 s), retrying
+     * with backoff. 23 s on a machine at load 15; 60 s was outlasted at load 30.
+     */
+    @Override
+    protected Duration startTimeout() {
+        return Duration.ofSeconds(180);
     }
 
     @Override
