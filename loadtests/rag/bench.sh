@@ -5,7 +5,8 @@
 #   raw     - the model alone: embeddings/s (2 threads) and one embedding's latency
 #   ingest  - PAGES pages of the PostgreSQL manual (Debian's postgresql-doc-15) posted to the service,
 #             timed until all are indexed: chunks/s, beside raw embeddings/s
-#   query   - QUERIES queries per mode, one at a time: p50/p99, beside one raw embedding measured
+#   query   - the first query after the ingest on its own, then 5 warm-up and QUERIES timed queries
+#             per mode, one at a time: p50/p99, beside one raw embedding measured
 #             again right after them (the same machine, the same minute: a busy machine moves both)
 # Writes report.md under .sandbox/bench/rag/.
 set -euo pipefail
@@ -60,6 +61,7 @@ print(f"| ingest | {s['documents']} pages, {s['chunks']} chunks in {s['seconds']
 for mode, l in s["latency"].items():
     print(f"| query {mode} | {l['n']} queries | p50 {l['p50']:.1f} ms, p99 {l['p99']:.1f} ms | one embedding: p50 {p50:.1f} ms, p99 {p99:.1f} ms"
           f" | p50 {l['p50']/p50:.1f}x, p99 {l['p99']/p99:.1f}x |")
+print(f"| first query after the ingest (cold) | 1 query | {s['first_query_ms']:.1f} ms | | |")
 print(f"| rag-service RSS after ingest | {rss} | | | |")
 PY
 printf '\n%s\n' "$EVAL" >> "$REPORT/report.md"
