@@ -4,8 +4,11 @@
 #   eval    - recall@5 and MRR@10 of bm25, vector and hybrid over questions on the project's docs
 #   raw     - the model alone: embeddings/s (2 threads) and one embedding's latency
 #   ingest  - PAGES pages of the PostgreSQL manual (Debian's postgresql-doc-15) posted to the service,
-#             timed until all are indexed: chunks/s, beside raw embeddings/s
-#   query   - QUERIES queries per mode, one at a time: p50/p99, beside one raw embedding
+#             timed until all are indexed: chunks/s, beside the mean of the model's embeddings/s
+#             measured before and after
+#   query   - the first query after the ingest on its own, then 5 warm-up and QUERIES timed queries
+#             per mode, one at a time: p50/p99, beside one raw embedding measured
+#             again right after them (the same machine, the same minute: a busy machine moves both)
 # Writes report.md under .sandbox/bench/rag/.
 set -euo pipefail
 source "$SANDBOX_ROOT/loadtests/lib.sh"
@@ -22,12 +25,14 @@ if [[ ! -d "$CORPUS" ]]; then
   say "no corpus at $CORPUS: apt-get install -y --no-install-recommends postgresql-doc-15 (or CORPUS=dir)"; exit 1
 fi
 
+raw_model() { # $1: log file; prints the RAW line of RawEmbeddingBench
+  (cd "$SANDBOX_ROOT" && ./mvnw -B -q -o -pl rag-service -am verify -DskipITs -Drag.bench=true \
+     -Dtest="$2" -Dsurefire.failIfNoSpecifiedTests=false) > "$1" 2>&1 || { tail -30 "$1"; exit 1; }
+}
 say "eval and the raw model (a JVM of its own, before the sandbox starts)"
-(cd "$SANDBOX_ROOT" && ./mvnw -B -q -o -pl rag-service -am verify -DskipITs -Drag.bench=true \
-   -Dtest='RetrievalEvalTest,RawEmbeddingBench' -Dsurefire.failIfNoSpecifiedTests=false) > "$REPORT/model.log" 2>&1 \
-  || { tail -30 "$REPORT/model.log"; exit 1; }
+raw_model "$REPORT/model.log" 'RetrievalEvalTest,RawEmbeddingBench'
 RAW="$(grep -o 'RAW .*' "$REPORT/model.log" | tail -1)"
-EVAL="$(grep '^| ' "$REPORT/model.log" | tail -5)"
+EVAL="$(grep -A4 '^| mode | recall@5' "$REPORT/model.log" | tail -5)"
 
 trap 'say "tearing down $SANDBOX_RUN"; "$SANDBOX" down >/dev/null 2>&1 || true' EXIT
 say "starting gateway and rag-service (run $SANDBOX_RUN, free ports)"
@@ -41,17 +46,32 @@ TOKEN="$(curl -sf -X POST "http://127.0.0.1:$gw/auth/token" -H 'Content-Type: ap
 say "ingesting $PAGES pages of $CORPUS, then $QUERIES queries per mode"
 python3 "$SANDBOX_ROOT/loadtests/rag/bench.py" "http://127.0.0.1:$rag" "$TOKEN" "$CORPUS" "$PAGES" "$QUERIES" "$REPORT/service.json"
 RSS="$("$SANDBOX" status 2>/dev/null | awk '$1 == "rag-service" {print $5}')"
+say "the raw model again, right after the queries"
+raw_model "$REPORT/model-after.log" 'RawEmbeddingBench'
+RAW_AFTER="$(grep -o 'RAW .*' "$REPORT/model-after.log" | tail -1)"
 
-python3 - "$REPORT/service.json" "$RAW" "$RSS" > "$REPORT/report.md" <<'PY'
+python3 - "$REPORT/service.json" "$RAW" "$RAW_AFTER" "$RSS" > "$REPORT/report.md" <<'PY'
 import json, sys
-s = json.load(open(sys.argv[1])); raw = dict(kv.split("=") for kv in sys.argv[2].split()[1:]); rss = sys.argv[3]
-eps, single = float(raw["embeddings_per_s"]), float(raw["single_embed_p50_ms"])
-print(f"| ingest | {s['documents']} pages, {s['chunks']} chunks in {s['seconds']:.1f} s | {s['chunks_per_s']:.1f} chunks/s | raw model {eps:.1f} embeddings/s | ratio {s['chunks_per_s']/eps:.2f} |")
+s = json.load(open(sys.argv[1])); rss = sys.argv[4]
+before, after = (dict(kv.split("=") for kv in line.split()[1:]) for line in sys.argv[2:4])
+# The ingest ran between the two measures of the model: it is set beside their mean.
+eps_before, eps_after = float(before["embeddings_per_s"]), float(after["embeddings_per_s"])
+eps = (eps_before + eps_after) / 2
+p50, p99 = float(after["single_embed_p50_ms"]), float(after["single_embed_p99_ms"])
+print("| step | work | service | the raw model | ratio |")
+print("|---|---|---|---|---|")
+print(f"| ingest | {s['documents']} pages, {s['chunks']} chunks in {s['seconds']:.1f} s | {s['chunks_per_s']:.1f} chunks/s | {eps:.1f} embeddings/s (2 threads; {eps_before:.1f} before, {eps_after:.1f} after) | {s['chunks_per_s']/eps:.2f} |")
 for mode, l in s["latency"].items():
-    print(f"| query {mode} | {l['n']} queries | p50 {l['p50']:.1f} ms, p99 {l['p99']:.1f} ms | one raw embedding p50 {single:.1f} ms | p99/raw {l['p99']/single:.1f}x |")
+    print(f"| query {mode} | {l['n']} queries | p50 {l['p50']:.1f} ms, p99 {l['p99']:.1f} ms | one embedding: p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+          f" | p50 {l['p50']/p50:.1f}x, p99 {l['p99']/p99:.1f}x |")
+print(f"| first query after the ingest (cold) | 1 query | {s['first_query_ms']:.1f} ms | | |")
 print(f"| rag-service RSS after ingest | {rss} | | | |")
 PY
-echo "$EVAL" >> "$REPORT/report.md"
-ratio "$REPORT" "RAG ingest chunks/s / raw embeddings/s" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["chunks_per_s"])' "$REPORT/service.json")" "$(sed -nE 's/.*embeddings_per_s=([0-9.]+).*/\1/p' <<<"$RAW")" "per second"
+printf '\n%s\n' "$EVAL" >> "$REPORT/report.md"
+ratio "$REPORT" "RAG ingest chunks/s / raw embeddings/s" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["chunks_per_s"])' "$REPORT/service.json")" "$(python3 -c 'import sys; print((float(sys.argv[1]) + float(sys.argv[2])) / 2)' \
+     "$(sed -nE 's/.*embeddings_per_s=([0-9.]+).*/\1/p' <<<"$RAW")" "$(sed -nE 's/.*embeddings_per_s=([0-9.]+).*/\1/p' <<<"$RAW_AFTER")")" "per second"
+ratio "$REPORT" "RAG hybrid query p99 / one raw embedding p99" \
+  "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["latency"]["hybrid"]["p99"])' "$REPORT/service.json")" \
+  "$(sed -nE 's/.*single_embed_p99_ms=([0-9.]+).*/\1/p' <<<"$RAW_AFTER")" "ms"
 say "results ($REPORT/report.md):"
 cat "$REPORT/report.md"

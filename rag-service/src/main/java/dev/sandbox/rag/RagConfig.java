@@ -137,6 +137,10 @@ public interface RagConfig {
         /** The longest question accepted, in characters. */
         @WithDefault("2000")
         int maxQuestionChars();
+
+        /** Chunks whose redacted text and token count are kept in memory (about 1 KB each). */
+        @WithDefault("10000")
+        int citationCacheSize();
     }
 
     interface Answer {

@@ -1,11 +1,15 @@
 package dev.sandbox.rag.query;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
@@ -47,6 +51,7 @@ public class QueryService {
     private final Groundedness groundedness;
     private final LlmAnswerer llm;
     private final MeterRegistry registry;
+    private final Cache<String, Evidence> evidence;
 
     QueryService(ChunkIndex index, Embeddings embeddings, PiiRedactor redactor, Quotas quotas, TokenCounter tokens, Tracer tracer,
             RagConfig config, LlmAnswerer llm, MeterRegistry registry) {
@@ -61,6 +66,23 @@ public class QueryService {
         this.answerer = new ExtractiveAnswerer(index::terms, config.answer().minCoverage(), config.answer().maxSentences());
         this.groundedness = new Groundedness(index::terms, config.answer().minSupport());
         this.llm = llm;
+        this.evidence = Caffeine.newBuilder().maximumSize(config.retrieval().citationCacheSize()).build();
+    }
+
+    /**
+     * A retrieved chunk's text as it may leave this service (redacted) and its cost in tokens. A
+     * chunk id names its text (a hash of the document, the position and the text) and the redaction
+     * policy is fixed while the service runs, so both are worked out once per chunk, not per query:
+     * redaction on output still covers every citation, at the price of a map lookup.
+     */
+    private record Evidence(String text, int tokens) {
+    }
+
+    private Evidence evidence(ChunkHit hit) {
+        return evidence.get(hit.chunkId(), id -> {
+            var text = redactor.redact(hit.text());
+            return new Evidence(text, tokens.count(text));
+        });
     }
 
     /** What a streaming caller is given while the answer is made: citations first, then the answer in pieces. */
@@ -110,16 +132,20 @@ public class QueryService {
             embeddingTokens = Math.min(embeddings.count(question), 126) + 2;
         }
         var hits = index.search(mode, question, vector, Math.max(retrieval.candidates(), k), retrieval.rrfK(), k);
-        var citations = hits.stream()
-                .map(hit -> new Citation(hit.chunkId(), hit.documentId(), hit.title(), hit.section(), hit.score(), redactor.redact(hit.text())))
-                .toList();
+        var citations = new ArrayList<Citation>(hits.size());
+        var citationTokens = 0;
+        for (var hit : hits) {
+            var cited = evidence(hit);
+            citations.add(new Citation(hit.chunkId(), hit.documentId(), hit.title(), hit.section(), hit.score(), cited.text()));
+            citationTokens += cited.tokens();
+        }
         var answerSpan = tracer.spanBuilder("rag.answer").setAttribute("rag.answer.mode", answerMode.name().toLowerCase(Locale.ROOT))
                 .startSpan();
         Written written;
         try (var scope = answerSpan.makeCurrent()) {
             written = switch (answerMode) {
                 case NONE -> none(subject, question, citations, embeddingTokens, listener);
-                case EXTRACTIVE -> extractive(subject, question, hits, citations, embeddingTokens, listener);
+                case EXTRACTIVE -> extractive(subject, question, hits, citations, citationTokens, embeddingTokens, listener);
                 case LLM -> llm(subject, question, citations, embeddingTokens, listener);
             };
             answerSpan.setAttribute("rag.answer.grounded", written.grounded());
@@ -139,7 +165,8 @@ public class QueryService {
         LOG.infof("query by %s: mode=%s answer=%s k=%d hits=%d grounded=%s dropped=%d promptTokens=%d completionTokens=%d embeddingTokens=%d",
                 subject, mode.name().toLowerCase(Locale.ROOT), answerMode.name().toLowerCase(Locale.ROOT), k, hits.size(),
                 written.grounded(), written.dropped(), usage.promptTokens(), usage.completionTokens(), usage.embeddingTokens());
-        return new Answer(written.text(), written.grounded(), mode.name().toLowerCase(Locale.ROOT), citations, usage, written.dropped());
+        return new Answer(written.text(), written.grounded(), mode.name().toLowerCase(Locale.ROOT), List.copyOf(citations), usage,
+                written.dropped());
     }
 
     /** An answer as written, checked and charged. */
@@ -154,14 +181,14 @@ public class QueryService {
     }
 
     /** Model-free, so the exact cost is known before anything leaves: charged, then sent. */
-    private Written extractive(String subject, String question, List<ChunkHit> hits, List<Citation> citations, int embeddingTokens,
-            Listener listener) {
+    private Written extractive(String subject, String question, List<ChunkHit> hits, List<Citation> citations, int citationTokens,
+            int embeddingTokens, Listener listener) {
         var result = answerer.answer(question, hits);
         var kept = result.sentences().stream().map(redactor::redact).filter(sentence -> groundedness.supported(sentence, citations))
                 .toList();
         var dropped = result.sentences().size() - kept.size();
         var text = kept.isEmpty() ? ExtractiveAnswerer.DONT_KNOW : String.join(" ", kept);
-        var prompt = tokens.count(question) + citations.stream().mapToInt(citation -> tokens.count(citation.text())).sum();
+        var prompt = tokens.count(question) + citationTokens;
         var usage = new Usage(prompt, tokens.count(text), embeddingTokens);
         quotas.settle(quotas.reserve(subject, usage.total()), subject, usage);
         listener.citations(citations);
