@@ -1,20 +1,17 @@
 package dev.sandbox.system.chat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.Predicate;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
+import dev.sandbox.infra.testing.HeadlessChromium;
 import dev.sandbox.system.stack.RunningSandbox;
 
 /**
@@ -28,37 +25,27 @@ import dev.sandbox.system.stack.RunningSandbox;
 @ExtendWith(RunningSandbox.Extension.class)
 class ChatPageIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-
     @Test
     void thePageLogsInJoinsAndChatsThroughTheGateway(RunningSandbox sandbox) {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER), "needs Debian chromium and chromium-driver");
+        HeadlessChromium.assumeInstalled();
         var room = "page-" + UUID.randomUUID().toString().substring(0, 8);
-        var browser = chromium();
+        var browser = HeadlessChromium.start(1200, 800);
         try {
             browser.get(sandbox.url("gateway") + "/chat/?room=" + room + "&user=alice");
             browser.findElement(By.id("login")).click();
-            await(browser, page -> !page.findElement(By.id("token")).getDomProperty("value").isEmpty());
+            until(browser, page -> !page.findElement(By.id("token")).getDomProperty("value").isEmpty());
             browser.findElement(By.id("join")).click();
-            await(browser, page -> page.findElement(By.id("status")).getText().contains("connected as alice"));
+            until(browser, page -> page.findElement(By.id("status")).getText().contains("connected as alice"));
             browser.findElement(By.id("text")).sendKeys("hello through the gateway");
             browser.findElement(By.id("send")).click();
-            await(browser, page -> page.findElements(By.cssSelector("#messages li .text")).stream()
+            until(browser, page -> page.findElements(By.cssSelector("#messages li .text")).stream()
                     .anyMatch(text -> text.getText().equals("hello through the gateway")));
         } finally {
             browser.quit();
         }
     }
 
-    private static void await(WebDriver browser, java.util.function.Function<WebDriver, Boolean> condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(condition::apply);
-    }
-
-    private static WebDriver chromium() {
-        var options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,800");
-        return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(), options);
+    private static void until(WebDriver browser, Predicate<WebDriver> condition) {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> condition.test(browser));
     }
 }
