@@ -172,17 +172,12 @@ class TraceTreeIT {
         private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
         private final StringBuilder partial = new StringBuilder();
         private WebSocket socket;
-        private JsonNode welcome;
 
         static ChatClient open(Gateway gateway, String base, String room) throws Exception {
             var client = new ChatClient();
             client.socket = gateway.websocket(base, "/chat/rooms/" + room, client);
-            client.welcome = client.await("welcome");
+            client.await("welcome");
             return client;
-        }
-
-        JsonNode welcome() {
-            return welcome;
         }
 
         void send(String frame) throws Exception {
