@@ -21,7 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * One plain websocket connection for tests: every frame received, in order, and the close code.
+ * One plain websocket connection for tests: every frame received, in order, and the close code;
+ * {@link #next} takes them by kind, in order.
  * With {@code reading} false it never asks for frames after the first, like a client that stopped
  * reading (the server's writes back up into its socket buffers and then its outbound queue).
  */
@@ -32,6 +33,8 @@ public final class WsClient implements AutoCloseable {
 
     private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final List<JsonNode> all = new ArrayList<>();
+    /** Frames received that no {@link #next} call has taken yet, oldest first (test thread only). */
+    private final List<JsonNode> untaken = new ArrayList<>();
     private final Map<JsonNode, Long> arrivals = Collections.synchronizedMap(new IdentityHashMap<>());
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket socket;
@@ -119,15 +122,30 @@ public final class WsClient implements AutoCloseable {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }
 
-    /** The next frame matching {@code which}, skipping (and keeping in {@link #all}) the others. */
+    /**
+     * The oldest frame not yet taken that matches {@code which}. Frames of other kinds stay for later
+     * calls: the protocol orders frames of one kind (a member's messages by seq), not the kinds among
+     * themselves (the sender's own {@code message} may arrive before or after its {@code sent}).
+     */
     public JsonNode next(Predicate<JsonNode> which) {
+        for (var it = untaken.iterator(); it.hasNext(); ) {
+            var frame = it.next();
+            if (which.test(frame)) {
+                it.remove();
+                return frame;
+            }
+        }
         var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
             try {
                 var frame = frames.poll(200, TimeUnit.MILLISECONDS);
-                if (frame != null && which.test(frame)) {
+                if (frame == null) {
+                    continue;
+                }
+                if (which.test(frame)) {
                     return frame;
                 }
+                untaken.add(frame);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
