@@ -4,7 +4,7 @@ Each returns a count; the experiment's tolerance says what is acceptable (0 for 
 The counts come from the real stores (see ``orders``); the report shows every one.
 """
 
-from . import chat, gateway, ingestion, orders, rag
+from . import chat, gateway, ingestion, orders, rag, replicas
 
 
 def orders_placed(settle: float = 600, quiet: float = 60) -> int:
@@ -103,3 +103,26 @@ def chat_duplicates() -> int:
 def chat_reconciliation() -> dict:
     """Every chat counter of the workload, for the report."""
     return chat.counts()
+
+
+def replicas_admitted_over_limit(route: str, limit: int = 120) -> int:
+    """Requests the gateway replicas admitted, on ``route``, beyond what one limiter of its algorithm
+    shared by all of them may admit, summed over the limit's windows (``replicas.counted``)."""
+    return replicas.counts(limit)[route]["over_limit"]
+
+
+def replicas_reconciliation(limit: int = 120) -> dict:
+    """Per algorithm: admitted, past the limit, the most admitted in one window, per replica, and each
+    replica's own count of its limiter's decisions (which algorithm decided), for the report. The
+    hypothesis' probes are named "<algorithm>: admitted past the limit", as their counts here."""
+    counts = replicas.counts(limit)
+    figures = {}
+    for route, count in counts.items():
+        name = count["algorithm"]
+        figures.update({f"{name}: admitted past the limit": count["over_limit"], f"{name} admitted": count["admitted"],
+                        f"{name} refused": count["refused"], f"{name} most in a window": count["most_in_a_window"],
+                        f"{name} allowance per window": count["allowance"], f"{name} straddling": count["straddling"],
+                        f"{name} admitted per replica": " · ".join(str(n) for n in count["per_replica"].values())})
+    for index, url in enumerate(replicas.STATE.get("urls", []), start=1):
+        figures[f"replica {index} decisions"] = replicas.decisions(url)
+    return figures

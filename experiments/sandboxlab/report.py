@@ -59,8 +59,10 @@ def invariants(journal: dict) -> list:
             rows.append((activity["name"], activity.get("tolerance"), probe.get("output"), bool(probe.get("tolerance_met"))))
         elif probe is not None:
             rows.append((activity["name"], activity.get("tolerance"), f"error: {probe.get('exception', ['?'])[-1].strip()}", False))
-        elif func in counts:
-            rows.append((activity["name"], activity.get("tolerance"), counts[func], within(activity.get("tolerance"), counts[func])))
+        elif func in counts or activity["name"] in counts:
+            # By the probe's function, or by its name where several probes share one function.
+            value = counts[func] if func in counts else counts[activity["name"]]
+            rows.append((activity["name"], activity.get("tolerance"), value, within(activity.get("tolerance"), value)))
         elif after:
             rows.append((activity["name"], activity.get("tolerance"), "not counted", False))
     return rows

@@ -94,6 +94,21 @@ def test_invariants_after_the_first_failure_are_judged_from_the_reconciliation(t
     assert run.faults == [(5.0, "kill -9 the broker")]
 
 
+def test_probes_that_share_a_function_are_judged_from_the_reconciliation_by_their_names(tmp_path):
+    path = journal(tmp_path, {"fixed-window: past the limit": 180, "token-bucket: past the limit": 0}, 40, 0)
+    document = json.loads(path.read_text())
+    for probe in document["experiment"]["steady-state-hypothesis"]["probes"]:
+        probe["provider"]["func"] = "replicas_admitted_over_limit"
+    document["steady_states"]["after"]["probes"] = document["steady_states"]["after"]["probes"][:1]
+    document["run"].append({"activity": {"type": "probe", "name": "reconcile", "provider": {"func": "replicas_reconciliation"}},
+                            "status": "succeeded", "start": "2027-01-15T08:00:09",
+                            "output": {"fixed-window: past the limit": 180, "token-bucket: past the limit": 60}})
+    path.write_text(json.dumps(document))
+
+    assert report.Run("naive", path).invariants == [("fixed-window: past the limit", 0, 180, False),
+                                                    ("token-bucket: past the limit", 0, 60, False)]
+
+
 def test_the_estimate_is_confirmed_or_refuted_by_the_measured_figure(tmp_path):
     path = journal(tmp_path, {"orders lost": 2}, 40, 0)
     document = json.loads(path.read_text())
