@@ -124,5 +124,5 @@ def replicas_reconciliation(limit: int = 120) -> dict:
                         f"{name} allowance per window": count["allowance"], f"{name} straddling": count["straddling"],
                         f"{name} admitted per replica": " · ".join(str(n) for n in count["per_replica"].values())})
     for index, url in enumerate(replicas.STATE.get("urls", []), start=1):
-        figures[f"replica {index} decisions"] = replicas.decisions(url)
+        figures[f"replica {index} decisions"] = ", ".join(f"{key} {n}" for key, n in sorted(replicas.decisions(url).items()))
     return figures

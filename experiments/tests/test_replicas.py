@@ -70,7 +70,8 @@ def test_counted_per_replica_each_replica_has_a_redis_database_of_its_own():
     naive = replicas.settings("per-replica", "redis://127.0.0.1:6379/0")
 
     assert shared == {"GATEWAY_ROUTES_ORDERS_ALGORITHM": "fixed-window", "GATEWAY_ROUTES_EVENTS_ALGORITHM": "sliding-log",
-                      "GATEWAY_ROUTES_CHAT_ALGORITHM": "sliding-window-counter", "GATEWAY_ROUTES_RAG_ALGORITHM": "token-bucket"}
+                      "GATEWAY_ROUTES_CHAT_ALGORITHM": "sliding-window-counter", "GATEWAY_ROUTES_RAG_ALGORITHM": "token-bucket",
+                      "GATEWAY_RATE_LIMIT_TIMEOUT": "5s"}
     assert naive == {**shared, "QUARKUS_REDIS_HOSTS": "redis://127.0.0.1:6379/1"}
     assert replicas.database("redis://127.0.0.1:6379/1", 3) == "redis://127.0.0.1:6379/3"
     with pytest.raises(ValueError, match="shared, per-replica"):
@@ -88,9 +89,10 @@ def test_on_kubernetes_replicas_scale_the_gateway_deployment_and_the_rollback_sc
 
     assert ("scale", "deployment/gateway", "--replicas=3") in calls
     assert calls.index(("scale", "deployment/gateway", "--replicas=3")) < calls.index(("scale", "deployment/gateway", "--replicas=2"))
-    assert ("set", "env", "deployment/gateway", "GATEWAY_ROUTES_CHAT_ALGORITHM=sliding-window-counter",
-            "GATEWAY_ROUTES_EVENTS_ALGORITHM=sliding-log", "GATEWAY_ROUTES_ORDERS_ALGORITHM=fixed-window",
-            "GATEWAY_ROUTES_RAG_ALGORITHM=token-bucket") in calls
-    assert ("set", "env", "deployment/gateway", "GATEWAY_ROUTES_CHAT_ALGORITHM-", "GATEWAY_ROUTES_EVENTS_ALGORITHM-",
+    assert ("set", "env", "deployment/gateway", "GATEWAY_RATE_LIMIT_TIMEOUT=5s",
+            "GATEWAY_ROUTES_CHAT_ALGORITHM=sliding-window-counter", "GATEWAY_ROUTES_EVENTS_ALGORITHM=sliding-log",
+            "GATEWAY_ROUTES_ORDERS_ALGORITHM=fixed-window", "GATEWAY_ROUTES_RAG_ALGORITHM=token-bucket") in calls
+    assert ("set", "env", "deployment/gateway", "GATEWAY_RATE_LIMIT_TIMEOUT-", "GATEWAY_ROUTES_CHAT_ALGORITHM-",
+            "GATEWAY_ROUTES_EVENTS_ALGORITHM-",
             "GATEWAY_ROUTES_ORDERS_ALGORITHM-", "GATEWAY_ROUTES_RAG_ALGORITHM-") in calls
     assert not [call for call in calls if call[0] == "sandbox"]
