@@ -122,6 +122,7 @@ def replicas_reconciliation(limit: int = 120) -> dict:
         figures.update({f"{name}: admitted past the limit": count["over_limit"], f"{name} admitted": count["admitted"],
                         f"{name} refused": count["refused"], f"{name} most in a window": count["most_in_a_window"],
                         f"{name} allowance per window": count["allowance"], f"{name} straddling": count["straddling"],
+                        f"{name} not authenticated": count.get("unauthorized", 0),
                         f"{name} admitted per replica": " · ".join(str(n) for n in count["per_replica"].values())})
     for index, url in enumerate(replicas.STATE.get("urls", []), start=1):
         figures[f"replica {index} decisions"] = ", ".join(f"{key} {n}" for key, n in sorted(replicas.decisions(url).items()))

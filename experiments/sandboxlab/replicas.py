@@ -22,8 +22,9 @@ every answer in its samples (``metrics.csv``): ``replicas_admitted`` (anything b
 an upstream's 404 is admitted all the same) and ``replicas_refused``, tagged with the route and the
 index of the limit's window (``floor(epoch ms / W)``, the windows the gateway's scripts align to by
 Redis' clock, on the same machine). A request sent in one window and answered in the next cannot be
-placed: it is counted apart (``replicas_straddling``) and in no window, so the count of requests
-admitted past the limit is a lower bound, never a false one. Per window, what one shared limiter of
+placed: it is counted apart (``replicas_straddling``) and in no window; so is a 401 or 403
+(``replicas_unauthorized``: a replica that could not read the token never asked its limiter). The
+count of requests admitted past the limit is thus a lower bound, never a false one. Per window, what one shared limiter of
 each algorithm may admit (``allowance``) is L for the fixed window, the sliding log and the
 sliding-window counter (none admits more than L in an aligned window), and 2L for the token bucket
 (a full bucket, L, plus what refills in one window, L). Past the limit = the sum over the windows
@@ -202,10 +203,10 @@ def samples(metrics_csv) -> list:
 
 
 def counted(rows: list, limit: int, algorithms: dict = None) -> dict:
-    """Per route (one algorithm each): admitted, refused, straddling a window edge, admitted per
-    window and per replica, the allowance per window, and admitted past it (``over_limit``)."""
+    """Per route (one algorithm each): admitted, refused, straddling a window edge, not authenticated,
+    admitted per window and per replica, the allowance per window, and admitted past it (``over_limit``)."""
     algorithms = algorithms or ALGORITHMS
-    routes = {route: {"algorithm": algorithm, "admitted": 0, "refused": 0, "straddling": 0,
+    routes = {route: {"algorithm": algorithm, "admitted": 0, "refused": 0, "straddling": 0, "unauthorized": 0,
                       "windows": defaultdict(int), "per_replica": defaultdict(int)} for route, algorithm in algorithms.items()}
     for metric, tags, value in rows:
         route = routes.get(tags.get("route"))

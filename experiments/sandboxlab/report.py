@@ -78,7 +78,7 @@ def workload_of(journal: dict):
 
 
 #: Actions of a method that break nothing: not marked on the chart.
-NOT_FAULTS = {"await_workloads"}
+NOT_FAULTS = {"await_workloads", "run_workload"}
 
 
 def faults_of(journal: dict) -> list:

@@ -41,6 +41,8 @@ def test_admissions_past_each_algorithms_allowance_are_counted_per_window(tmp_pa
         admitted("chat", 100, 0, 10), admitted("chat", 100, 1, 10), admitted("chat", 100, 2, 10),
         # Answered in the next window: in no window's count, so never a false over-admission.
         ("replicas_straddling", {"route": "events", "replica": 2}, 4),
+        # A token a replica could not read: its limiter never decided.
+        ("replicas_unauthorized", {"route": "events", "replica": 1}, 3),
         # Another route, another metric: not counted.
         admitted("chat-page", 100, 0, 50), ("http_reqs", {"route": "orders", "window": 100}, 99),
     ])
@@ -51,7 +53,8 @@ def test_admissions_past_each_algorithms_allowance_are_counted_per_window(tmp_pa
     assert counts["orders"]["windows"] == {100: 12, 101: 10}
     assert (counts["orders"]["admitted"], counts["orders"]["refused"]) == (22, 7)
     assert counts["orders"]["per_replica"] == {"0": 6, "1": 6, "2": 10}
-    assert (counts["events"]["over_limit"], counts["events"]["straddling"], counts["events"]["admitted"]) == (0, 4, 20)
+    assert (counts["events"]["over_limit"], counts["events"]["straddling"], counts["events"]["unauthorized"],
+            counts["events"]["admitted"]) == (0, 4, 3, 20)
     assert (counts["rag"]["allowance"], counts["rag"]["over_limit"]) == (20, 5)
     assert (counts["chat"]["most_in_a_window"], counts["chat"]["over_limit"]) == (30, 20)
 

@@ -8,6 +8,8 @@
 //   replicas_admitted    anything but the limiter's 429: an upstream's 404 is admitted all the same
 //   replicas_refused     the limiter's 429 (the sandbox's limiter fails open: it refuses with 429 alone)
 //   replicas_straddling  sent in one window and answered in the next: in no window's count
+//   replicas_unauthorized  401 or 403: the token refused (at a replica, before its limiter; or behind
+//                        it): in no count, so that a replica that cannot read the token adds nothing
 // (tags route, window, replica; metrics.csv has every sample, which the experiment's probe adds up).
 // The profile does not change the shape: a constant rate for DURATION.
 // Env: GATEWAY_REPLICAS (the replicas' URLs, comma-separated; the experiment's action sets it;
@@ -29,6 +31,7 @@ const WINDOW_MS = 1000 * Number(__ENV.WINDOW_SECONDS || 60);
 const admitted = new Counter('replicas_admitted');
 const refused = new Counter('replicas_refused');
 const straddling = new Counter('replicas_straddling');
+const unauthorized = new Counter('replicas_unauthorized');
 
 export const options = {
   scenarios: Object.fromEntries(ROUTES.map((route) => [route, {
@@ -53,9 +56,11 @@ export function send(data) {
     { headers: { Authorization: `Bearer ${data.token}` }, tags: { ...tags, name: `GET /api/${route}/{id}` } });
   const answered = Date.now();
   const limited = response.status === 429;
-  judge(response, `${route} through replica ${replica}`, [200, 401, 404], tags);
+  judge(response, `${route} through replica ${replica}`, [200, 404], tags);
   const window = Math.floor(sent / WINDOW_MS);
-  if (window !== Math.floor(answered / WINDOW_MS)) {
+  if (response.status === 401 || response.status === 403) {
+    unauthorized.add(1, tags);
+  } else if (window !== Math.floor(answered / WINDOW_MS)) {
     straddling.add(1, tags);
   } else {
     (limited ? refused : admitted).add(1, { ...tags, window: String(window) });
