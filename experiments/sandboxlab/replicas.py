@@ -41,10 +41,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections import defaultdict
 from pathlib import Path
 
-from . import actions, kubernetes, sandbox
+from . import actions, gateway, kubernetes, sandbox
+from .toxiproxy import free_port
 
 #: The route of each algorithm in the workload (every route the demo caller bob may use).
 ALGORITHMS = {"orders": "fixed-window", "events": "sliding-log", "chat": "sliding-window-counter", "rag": "token-bucket"}
@@ -82,11 +84,6 @@ def signing_key() -> str:
     return "".join(line for line in pem.splitlines() if line and not line.startswith("-----"))
 
 
-def free_port() -> int:
-    from .toxiproxy import free_port as port
-    return port()
-
-
 def command_line(pid: int) -> list:
     """The command line of a running process (Linux' /proc): the gateway's JVM, its options and its jar."""
     return [part.decode() for part in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") if part]
@@ -112,6 +109,8 @@ def start(replicas: int = 3, counters: str = "shared", algorithms: dict = None, 
     """The gateway with the design, and ``replicas - 1`` more processes of it, all ready; their
     URLs go to ``GATEWAY_REPLICAS`` for the workloads this run starts."""
     if actions.on_cluster():
+        if counters != "shared":
+            raise ValueError("counted per replica needs a Redis database per pod: on Kubernetes only counters=shared")
         return scale(replicas, settings(counters, "redis://redis:6379", algorithms))
     redis = database(sandbox.environment("gateway")["QUARKUS_REDIS_HOSTS"], 0)
     # One signing key for the dev tokens (a gateway makes its own at start-up otherwise): a caller's
@@ -141,9 +140,21 @@ def start(replicas: int = 3, counters: str = "shared", algorithms: dict = None, 
                 raise RuntimeError(f"the gateway replica on {url} did not get ready; its log: {home / 'log'}")
             time.sleep(0.5)
     STATE["urls"] = urls
+    warm_up(urls)
     os.environ["GATEWAY_REPLICAS"] = ",".join(urls)
     return {"replicas": urls, "counters": counters, "algorithms": algorithms or ALGORITHMS,
             "command": shlex.join(java[:4]) + " ..."}
+
+
+def warm_up(urls: list, requests: int = 5) -> None:
+    """A few requests per route at each replica under another caller (alice, whose limits are her
+    own): a cold replica's first decisions wait for its JIT and its Redis connections, and failing
+    open they would pass unlimited, which is not what the experiment measures."""
+    for url in urls:
+        headers = {"Authorization": f"Bearer {gateway.token(url, 'alice')}"}
+        for route in ALGORITHMS:
+            for _ in range(requests):
+                gateway.get(f"{url}/api/{route}/{uuid.uuid4()}", headers)
 
 
 def stop() -> dict:

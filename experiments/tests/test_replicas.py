@@ -99,3 +99,11 @@ def test_on_kubernetes_replicas_scale_the_gateway_deployment_and_the_rollback_sc
             "GATEWAY_ROUTES_EVENTS_ALGORITHM-",
             "GATEWAY_ROUTES_ORDERS_ALGORITHM-", "GATEWAY_ROUTES_RAG_ALGORITHM-") in calls
     assert not [call for call in calls if call[0] == "sandbox"]
+
+
+def test_on_kubernetes_counting_per_replica_is_refused(monkeypatch):
+    monkeypatch.setenv("SANDBOXLAB_TARGET", "kubernetes")
+    monkeypatch.setattr(kubernetes, "kubectl", lambda *args: pytest.fail(f"kubectl {args} called"))
+
+    with pytest.raises(ValueError, match="only counters=shared"):
+        replicas.start(3, "per-replica")
