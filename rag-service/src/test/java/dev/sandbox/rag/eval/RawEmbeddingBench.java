@@ -13,16 +13,18 @@ import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
 
-import dev.sandbox.rag.chunk.Chunk;
 import dev.sandbox.rag.chunk.Chunker;
 import dev.sandbox.rag.chunk.DocumentParser;
 import dev.sandbox.rag.embed.MiniLm;
 
 /**
  * The model alone, for {@code ./sandbox bench rag} to set the service's figures beside: embeddings
- * per second over the chunks of docs/*.md (two threads, one ONNX intra-op thread each, as the
- * service runs it) and the latency of one embedding of a question. Runs only with
- * {@code -Drag.bench=true}; prints one {@code RAW ...} line.
+ * per second (two threads, one ONNX intra-op thread each, as the service runs it) and the latency
+ * of one embedding of a question. It embeds what the service's ingest embeds: the chunks of the
+ * bench's corpus ({@code -Drag.bench.corpus}, its first {@code -Drag.bench.pages} pages, at most 80
+ * of them spread evenly; by default docs/*.md), each with its heading path in front when the whole
+ * fits the model's window, as {@code IngestWorker} does. Runs only with {@code -Drag.bench=true};
+ * prints one {@code RAW ...} line.
  */
 class RawEmbeddingBench {
 
@@ -32,11 +34,22 @@ class RawEmbeddingBench {
         try (var pool = Executors.newFixedThreadPool(2); var model = new MiniLm(pool)) {
             var chunker = new Chunker(model, 100, 30);
             var texts = new ArrayList<String>();
-            try (var files = Files.list(Path.of("../docs"))) {
-                for (var file : files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
-                    var text = Files.readString(file, StandardCharsets.UTF_8);
-                    chunker.chunk("bench", DocumentParser.parse(DocumentParser.Format.MARKDOWN, text, UnaryOperator.identity())).stream()
-                            .map(Chunk::text).forEach(texts::add);
+            var corpus = Path.of(System.getProperty("rag.bench.corpus", "../docs"));
+            var pages = Integer.getInteger("rag.bench.pages", Integer.MAX_VALUE);
+            List<Path> files;
+            try (var listed = Files.list(corpus)) {
+                files = listed.filter(f -> f.toString().endsWith(".md") || f.toString().endsWith(".html")).sorted().limit(pages).toList();
+            }
+            var stride = Math.max(1, files.size() / 80);
+            for (var i = 0; i < files.size(); i += stride) {
+                var file = files.get(i);
+                var format = file.toString().endsWith(".html") ? DocumentParser.Format.HTML : DocumentParser.Format.MARKDOWN;
+                var title = file.getFileName().toString();
+                var parsed = DocumentParser.parse(format, Files.readString(file, StandardCharsets.UTF_8), UnaryOperator.identity());
+                for (var chunk : chunker.chunk("bench", parsed)) {
+                    var withContext = chunk.embeddingText(title);
+                    // The window of 128 wordpieces less [CLS] and [SEP], as rag.chunking.model-window gives it.
+                    texts.add(model.count(withContext) <= 126 ? withContext : chunk.text());
                 }
             }
             model.embed(texts.subList(0, Math.min(20, texts.size()))); // warm-up
