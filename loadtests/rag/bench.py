@@ -7,7 +7,7 @@ do what any long-lived client does: take a new token when the old one expires (4
 again when the service says so (503 or 429 with Retry-After; a document is idempotent by content,
 so sending it again is safe), and reconnect when a kept-alive connection drops. Any other answer
 stops the bench with the service's problem+json: a document is never dropped without a word."""
-import http.client, json, os, sys, time, urllib.parse
+import http.client, json, os, subprocess, sys, time, urllib.parse
 
 api, gateway, corpus, pages, queries, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 # One kept-alive connection, as any real client holds: a query's time is the service's, not a TCP handshake's.
@@ -84,6 +84,19 @@ def queued_documents():
         cursor = page["next"]
 
 
+def service_cpu_seconds():
+    """rag-service's CPU time so far (user + system, all its threads), from /proc; None if not found.
+    On a shared machine CPU time per chunk moves far less between runs than chunks per second."""
+    try:
+        status = subprocess.run([os.path.join(os.environ["SANDBOX_ROOT"], "sandbox"), "status"], capture_output=True, text=True).stdout
+        pid = next(line.split()[1] for line in status.splitlines() if line.split()[:1] == ["rag-service"])
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (KeyError, StopIteration, OSError, ValueError, IndexError):
+        return None
+
+
 # The service ingests the project's docs/ when it starts: the bench waits for that to finish, so that
 # the timed ingest is the corpus's alone.
 while (left := queued_documents()) > 0:
@@ -91,7 +104,7 @@ while (left := queued_documents()) > 0:
     time.sleep(2)
 
 files = sorted(f for f in os.listdir(corpus) if f.endswith((".html", ".md")))[:pages]
-start = time.time()
+start, cpu_start = time.time(), service_cpu_seconds()
 ids = []
 for n, name in enumerate(files, 1):
     with open(os.path.join(corpus, name), "rb") as f:
@@ -120,7 +133,8 @@ for doc in ids:
     done += 1
     if done % 100 == 0:
         say(f"{done} of {len(ids)} pages indexed, {chunks} chunks ({time.time() - start:.0f} s)")
-elapsed = time.time() - start
+elapsed, cpu_end = time.time() - start, service_cpu_seconds()
+cpu = cpu_end - cpu_start if cpu_start is not None and cpu_end is not None else None
 say(f"ingested {len(ids)} pages, {chunks} chunks in {elapsed:.1f} s ({len(failed)} failed)")
 
 questions = ["How do I create an index concurrently?", "What does VACUUM FULL do?", "How are transactions isolated?",
@@ -144,5 +158,6 @@ for mode in ("bm25", "vector", "hybrid"):
     times.sort()
     latency[mode] = {"p50": times[len(times) // 2], "p99": times[min(len(times) - 1, int(len(times) * 0.99))], "n": len(times)}
 json.dump({"documents": len(ids), "chunks": chunks, "failed": failed, "seconds": elapsed, "chunks_per_s": chunks / elapsed,
+           "cpu_seconds": cpu, "cpu_ms_per_chunk": cpu * 1000 / chunks if cpu is not None and chunks else None,
            "first_query_ms": first_ms, "latency": latency},
           open(out, "w"), indent=1)
