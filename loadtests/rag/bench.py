@@ -99,8 +99,11 @@ def service_cpu_seconds():
 
 # The service ingests the project's docs/ when it starts: the bench waits for that to finish, so that
 # the timed ingest is the corpus's alone.
+said = None
 while (left := queued_documents()) > 0:
-    say(f"waiting for the service's own seed documents ({left} queued)")
+    if left != said:
+        say(f"waiting for the service's own seed documents ({left} queued)")
+        said = left
     time.sleep(2)
 
 files = sorted(f for f in os.listdir(corpus) if f.endswith((".html", ".md")))[:pages]

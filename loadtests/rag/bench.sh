@@ -6,7 +6,8 @@
 #             service embeds them, and one embedding's latency
 #   ingest  - PAGES pages of the PostgreSQL manual (Debian's postgresql-doc-15) posted to the service,
 #             timed until all are indexed: chunks/s, beside the mean of the model's embeddings/s
-#             measured before and after
+#             measured before and after; and rag-service's CPU time per chunk beside the model's CPU
+#             time per embedding (the figure a crowded machine moves least)
 #   query   - the first query after the ingest on its own, then 5 warm-up and QUERIES timed queries
 #             per mode, one at a time: p50/p99, beside one raw embedding measured
 #             again right after them (the same machine, the same minute: a busy machine moves both)
@@ -68,12 +69,23 @@ print(f"| ingest | {s['documents']} pages{failed}, {s['chunks']} chunks in {s['s
 for mode, l in s["latency"].items():
     print(f"| query {mode} | {l['n']} queries | p50 {l['p50']:.1f} ms, p99 {l['p99']:.1f} ms | one embedding: p50 {p50:.1f} ms, p99 {p99:.1f} ms"
           f" | p50 {l['p50']/p50:.1f}x, p99 {l['p99']/p99:.1f}x |")
+# CPU time per chunk against the model's CPU time per embedding: what the pipeline costs beyond the
+# model, as the scheduler's share of a crowded machine moves it least.
+raw_cpus = [float(m["cpu_ms_per_embedding"]) for m in (before, after) if "cpu_ms_per_embedding" in m]
+if s.get("cpu_ms_per_chunk") and raw_cpus:
+    raw_cpu = sum(raw_cpus) / len(raw_cpus)
+    print(f"| ingest, CPU time | {s['cpu_seconds']:.0f} s of rag-service's CPU | {s['cpu_ms_per_chunk']:.1f} ms per chunk"
+          f" | {raw_cpu:.1f} ms per embedding (the model's JVM, mean of before and after) | {raw_cpu / s['cpu_ms_per_chunk']:.2f} |")
 print(f"| first query after the ingest (cold) | 1 query | {s['first_query_ms']:.1f} ms | | |")
 print(f"| rag-service RSS after ingest | {rss} | | | |")
 PY
 printf '\n%s\n' "$EVAL" >> "$REPORT/report.md"
 ratio "$REPORT" "RAG ingest chunks/s / raw embeddings/s" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["chunks_per_s"])' "$REPORT/service.json")" "$(python3 -c 'import sys; print((float(sys.argv[1]) + float(sys.argv[2])) / 2)' \
      "$(sed -nE 's/.*embeddings_per_s=([0-9.]+).*/\1/p' <<<"$RAW")" "$(sed -nE 's/.*embeddings_per_s=([0-9.]+).*/\1/p' <<<"$RAW_AFTER")")" "per second"
+ratio "$REPORT" "RAG ingest: raw CPU per embedding / service CPU per chunk" \
+  "$(python3 -c 'import sys; v = [float(x) for x in sys.argv[1:] if x]; print(sum(v) / len(v) if v else "")' \
+     "$(sed -nE 's/.*cpu_ms_per_embedding=([0-9.]+).*/\1/p' <<<"$RAW")" "$(sed -nE 's/.*cpu_ms_per_embedding=([0-9.]+).*/\1/p' <<<"$RAW_AFTER")")" \
+  "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cpu_ms_per_chunk"] or "")' "$REPORT/service.json")" "ms CPU"
 ratio "$REPORT" "RAG hybrid query p99 / one raw embedding p99" \
   "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["latency"]["hybrid"]["p99"])' "$REPORT/service.json")" \
   "$(sed -nE 's/.*single_embed_p99_ms=([0-9.]+).*/\1/p' <<<"$RAW_AFTER")" "ms"
