@@ -1,41 +1,144 @@
 """./sandbox bench rag, the service half: ingest a corpus through the API and time it until every
 document is indexed (chunks/s), then time queries one after another (p50/p99 per mode).
-Usage: bench.py API TOKEN CORPUS_DIR PAGES QUERIES OUT_JSON"""
-import http.client, json, os, sys, time, urllib.parse
+Usage: bench.py API GATEWAY CORPUS_DIR PAGES QUERIES OUT_JSON
 
-api, token, corpus, pages, queries, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+A client that holds on for the whole PostgreSQL manual (an hour or more on a crowded machine) must
+do what any long-lived client does: take a new token when the old one expires (401), wait and send
+again when the service says so (503 or 429 with Retry-After; a document is idempotent by content,
+so sending it again is safe), and reconnect when a kept-alive connection drops. Any other answer
+stops the bench with the service's problem+json: a document is never dropped without a word."""
+import http.client, json, os, subprocess, sys, time, urllib.parse
+
+api, gateway, corpus, pages, queries, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 # One kept-alive connection, as any real client holds: a query's time is the service's, not a TCP handshake's.
-connection = http.client.HTTPConnection(urllib.parse.urlsplit(api).netloc, timeout=60)
+connection = http.client.HTTPConnection(urllib.parse.urlsplit(api).netloc, timeout=120)
+token = None
+
+
+def say(message):
+    print("[bench rag] " + message, file=sys.stderr, flush=True)
+
+
+def new_token():
+    """A dev token for bob (scope rag) from the gateway; it lives an hour."""
+    host = urllib.parse.urlsplit(gateway).netloc
+    for attempt in range(10):
+        try:
+            c = http.client.HTTPConnection(host, timeout=30)
+            c.request("POST", "/auth/token", body=json.dumps({"username": "bob"}), headers={"Content-Type": "application/json"})
+            resp = c.getresponse()
+            answer = json.loads(resp.read() or b"null")
+            c.close()
+            if resp.status == 200:
+                return answer.get("access_token") or answer.get("token")
+            say(f"the gateway's token endpoint answered {resp.status}: {answer}")
+        except (http.client.HTTPException, OSError) as e:
+            say(f"the gateway's token endpoint: {e!r}")
+        time.sleep(2)
+    sys.exit("no token from the gateway")
 
 
 def call(method, path, body=None, content_type="application/json"):
+    global token
     data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-    connection.request(method, path, body=data, headers={"Authorization": "Bearer " + token, "Content-Type": content_type})
-    resp = connection.getresponse()
-    return resp.status, json.loads(resp.read() or b"null")
+    for attempt in range(20):
+        if token is None:
+            token = new_token()
+        try:
+            connection.request(method, path, body=data, headers={"Authorization": "Bearer " + token, "Content-Type": content_type})
+            resp = connection.getresponse()
+            raw = resp.read()
+        except (http.client.HTTPException, OSError) as e:
+            # A dropped or timed-out connection: open a new one and send again.
+            say(f"{method} {path}: {e!r}; reconnecting")
+            connection.close()
+            time.sleep(1)
+            continue
+        try:
+            answer = json.loads(raw or b"null")
+        except ValueError:
+            answer = raw[:300].decode("utf-8", "replace")
+        if resp.status == 401:
+            say(f"{method} {path}: 401 {answer.get('detail') if isinstance(answer, dict) else answer}; taking a new token")
+            token = None
+            continue
+        if resp.status in (429, 503):
+            pause = float(resp.getheader("Retry-After") or 1)
+            say(f"{method} {path}: {resp.status} {answer.get('type') if isinstance(answer, dict) else answer}; again in {pause:g} s")
+            time.sleep(pause)
+            continue
+        return resp.status, answer
+    sys.exit(f"{method} {path}: no answer after 20 attempts")
 
+
+def queued_documents():
+    """How many documents the service still has queued (the docs/ it seeds at start, before the bench's)."""
+    count, cursor = 0, ""
+    while True:
+        status, page = call("GET", "/rag/documents?limit=500" + ("&cursor=" + urllib.parse.quote(cursor) if cursor else ""))
+        if status != 200:
+            sys.exit(f"GET /rag/documents: {status} {page}")
+        count += sum(1 for item in page["items"] if item["status"] == "queued")
+        if not page["next"]:
+            return count
+        cursor = page["next"]
+
+
+def service_cpu_seconds():
+    """rag-service's CPU time so far (user + system, all its threads), from /proc; None if not found.
+    On a shared machine CPU time per chunk moves far less between runs than chunks per second."""
+    try:
+        status = subprocess.run([os.path.join(os.environ["SANDBOX_ROOT"], "sandbox"), "status"], capture_output=True, text=True).stdout
+        pid = next(line.split()[1] for line in status.splitlines() if line.split()[:1] == ["rag-service"])
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (KeyError, StopIteration, OSError, ValueError, IndexError):
+        return None
+
+
+# The service ingests the project's docs/ when it starts: the bench waits for that to finish, so that
+# the timed ingest is the corpus's alone.
+said = None
+while (left := queued_documents()) > 0:
+    if left != said:
+        say(f"waiting for the service's own seed documents ({left} queued)")
+        said = left
+    time.sleep(2)
 
 files = sorted(f for f in os.listdir(corpus) if f.endswith((".html", ".md")))[:pages]
-start = time.time()
+start, cpu_start = time.time(), service_cpu_seconds()
 ids = []
-for name in files:
+for n, name in enumerate(files, 1):
     with open(os.path.join(corpus, name), "rb") as f:
         body = f.read()
     kind = "text/html" if name.endswith(".html") else "text/markdown"
     status, answer = call("POST", "/rag/documents?title=" + urllib.parse.quote(name), body, kind)
-    if status == 202:
-        ids.append(answer["documentId"])
-chunks = 0
-pending = set(ids)
-while pending:
-    for doc in list(pending):
+    if status != 202:
+        sys.exit(f"POST {name}: {status} {answer}")
+    ids.append(answer["documentId"])
+    if n % 100 == 0:
+        say(f"{n} of {len(files)} pages posted ({time.time() - start:.0f} s)")
+# Waiting for the documents in the order they were sent, asking about the oldest still queued: about
+# one status request per document, so that polling takes little from the ingest it measures.
+chunks, failed, done = 0, [], 0
+for doc in ids:
+    while True:
         status, answer = call("GET", "/rag/documents/" + doc)
+        if status != 200:
+            sys.exit(f"GET /rag/documents/{doc}: {status} {answer}")
         if answer["status"] != "queued":
-            pending.discard(doc)
-            chunks += answer.get("chunks", 0)
-    if pending:
+            break
         time.sleep(0.5)
-elapsed = time.time() - start
+    chunks += answer.get("chunks", 0)
+    if answer["status"] == "failed":
+        failed.append({"documentId": doc, "title": answer.get("title"), "error": answer.get("error")})
+    done += 1
+    if done % 100 == 0:
+        say(f"{done} of {len(ids)} pages indexed, {chunks} chunks ({time.time() - start:.0f} s)")
+elapsed, cpu_end = time.time() - start, service_cpu_seconds()
+cpu = cpu_end - cpu_start if cpu_start is not None and cpu_end is not None else None
+say(f"ingested {len(ids)} pages, {chunks} chunks in {elapsed:.1f} s ({len(failed)} failed)")
 
 questions = ["How do I create an index concurrently?", "What does VACUUM FULL do?", "How are transactions isolated?",
              "What is a tablespace?", "How do I grant privileges on a schema?", "What does EXPLAIN ANALYZE show?"]
@@ -51,12 +154,13 @@ for mode in ("bm25", "vector", "hybrid"):
     times = []
     for i in range(queries):
         t = time.time()
-        status, _ = call("POST", "/rag/query", {"question": questions[i % len(questions)] + " " + str(i), "mode": mode, "k": 5})
+        status, answer = call("POST", "/rag/query", {"question": questions[i % len(questions)] + " " + str(i), "mode": mode, "k": 5})
         times.append((time.time() - t) * 1000)
-        if status == 429:
-            break
+        if status != 200:
+            sys.exit(f"POST /rag/query: {status} {answer}")
     times.sort()
     latency[mode] = {"p50": times[len(times) // 2], "p99": times[min(len(times) - 1, int(len(times) * 0.99))], "n": len(times)}
-json.dump({"documents": len(ids), "chunks": chunks, "seconds": elapsed, "chunks_per_s": chunks / elapsed, "first_query_ms": first_ms,
-           "latency": latency},
+json.dump({"documents": len(ids), "chunks": chunks, "failed": failed, "seconds": elapsed, "chunks_per_s": chunks / elapsed,
+           "cpu_seconds": cpu, "cpu_ms_per_chunk": cpu * 1000 / chunks if cpu is not None and chunks else None,
+           "first_query_ms": first_ms, "latency": latency},
           open(out, "w"), indent=1)

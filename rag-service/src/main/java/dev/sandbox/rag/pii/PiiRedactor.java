@@ -41,6 +41,31 @@ public class PiiRedactor {
     private static final Pattern IPV4 = Pattern.compile("(?<![\\d.])\\d{1,3}(?:\\.\\d{1,3}){3}(?!\\.?\\d)");
     private static final Pattern IPV6 = Pattern.compile("(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])");
 
+    /**
+     * What a pattern's matches are made of: every character of a match is a {@code member}, and every
+     * match holds at least one {@code required} character (an e-mail's @, an IPv6 address's colon, a
+     * digit for the other kinds).
+     */
+    private record Alphabet(CharCheck member, CharCheck required) {
+    }
+
+    private interface CharCheck {
+        boolean test(char c);
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static final Alphabet EMAIL_CHARS = new Alphabet(
+            c -> c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || digit(c) || ".-_%+@".indexOf(c) >= 0, c -> c == '@');
+    private static final Alphabet UPPER_DIGIT_SPACE = new Alphabet(c -> c >= 'A' && c <= 'Z' || digit(c) || c == ' ', PiiRedactor::digit);
+    private static final Alphabet CARD_CHARS = new Alphabet(c -> digit(c) || c == ' ' || c == '-', PiiRedactor::digit);
+    private static final Alphabet SSN_CHARS = new Alphabet(c -> digit(c) || c == '-', PiiRedactor::digit);
+    private static final Alphabet IPV4_CHARS = new Alphabet(c -> digit(c) || c == '.', PiiRedactor::digit);
+    private static final Alphabet IPV6_CHARS = new Alphabet(
+            c -> digit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':', c -> c == ':');
+
     /** The redacted text and how many of each kind were found. */
     public record Redaction(String text, Map<PiiKind, Integer> counts) {
 
@@ -74,38 +99,32 @@ public class PiiRedactor {
         if (!enabled || text == null || text.isEmpty()) {
             return new Redaction(text, counts);
         }
-        // Every pattern needs a character most prose lacks: an e-mail its @, an IPv6 address its colons,
-        // every other kind a digit. Looking for that first skips the patterns (the costly part of a
-        // query) on most sentences; placeholders add none of them, so the answer is the same.
-        var email = text.indexOf('@') >= 0;
-        var digits = hasDigit(text);
-        var colons = text.indexOf(':') >= 0;
         var result = text;
-        if (email && kinds.contains(PiiKind.EMAIL)) {
-            result = replace(result, EMAIL, PiiKind.EMAIL, counts, m -> EmailValidator.getInstance().isValid(m));
+        if (kinds.contains(PiiKind.EMAIL)) {
+            result = replace(result, EMAIL, EMAIL_CHARS, PiiKind.EMAIL, counts, m -> EmailValidator.getInstance().isValid(m));
         }
-        if (digits && kinds.contains(PiiKind.IBAN)) {
-            result = replace(result, IBAN, PiiKind.IBAN, counts, m -> IBANValidator.getInstance().isValid(m.replace(" ", "")));
+        if (kinds.contains(PiiKind.IBAN)) {
+            result = replace(result, IBAN, UPPER_DIGIT_SPACE, PiiKind.IBAN, counts,
+                    m -> IBANValidator.getInstance().isValid(m.replace(" ", "")));
         }
-        if (digits && kinds.contains(PiiKind.CARD)) {
-            result = replace(result, CARD, PiiKind.CARD, counts, m -> {
+        if (kinds.contains(PiiKind.CARD)) {
+            result = replace(result, CARD, CARD_CHARS, PiiKind.CARD, counts, m -> {
                 var digitsOnly = m.replaceAll("[ -]", "");
                 return digitsOnly.length() >= 13 && digitsOnly.length() <= 19 && LuhnCheckDigit.LUHN_CHECK_DIGIT.isValid(digitsOnly);
             });
         }
-        if (digits && kinds.contains(PiiKind.NATIONAL_ID)) {
-            result = replace(result, SSN, PiiKind.NATIONAL_ID, counts, m -> true);
-            result = replace(result, NINO, PiiKind.NATIONAL_ID, counts, m -> true);
+        if (kinds.contains(PiiKind.NATIONAL_ID)) {
+            result = replace(result, SSN, SSN_CHARS, PiiKind.NATIONAL_ID, counts, m -> true);
+            result = replace(result, NINO, UPPER_DIGIT_SPACE, PiiKind.NATIONAL_ID, counts, m -> true);
         }
-        if (digits && kinds.contains(PiiKind.IP)) {
-            result = replace(result, IPV4, PiiKind.IP, counts, m -> InetAddressValidator.getInstance().isValidInet4Address(m));
-        }
-        if (colons && kinds.contains(PiiKind.IP)) {
-            result = replace(result, IPV6, PiiKind.IP, counts,
+        if (kinds.contains(PiiKind.IP)) {
+            result = replace(result, IPV4, IPV4_CHARS, PiiKind.IP, counts, m -> InetAddressValidator.getInstance().isValidInet4Address(m));
+            result = replace(result, IPV6, IPV6_CHARS, PiiKind.IP, counts,
                     m -> m.chars().filter(c -> c == ':').count() >= 2 && m.length() >= 6
                             && InetAddressValidator.getInstance().isValidInet6Address(m));
         }
-        if (digits && kinds.contains(PiiKind.PHONE)) {
+        // libphonenumber's candidates have no fixed alphabet: it reads the whole text, when there is a digit.
+        if (kinds.contains(PiiKind.PHONE) && hasDigit(result)) {
             result = replacePhones(result, counts);
         }
         return new Redaction(result, counts);
@@ -124,20 +143,44 @@ public class PiiRedactor {
         boolean valid(String candidate);
     }
 
-    private static String replace(String text, Pattern pattern, PiiKind kind, Map<PiiKind, Integer> counts, Check check) {
-        var matcher = pattern.matcher(text);
+    /**
+     * Replaces the valid matches of {@code pattern}. The pattern runs only over the runs of its
+     * alphabet's characters that hold a required one: a match lies within one such run, so the
+     * matches are exactly those of a search over the whole text (transparent bounds let lookarounds
+     * and {@code \b} see past a run's ends), at a fraction of the cost on markup and prose.
+     */
+    private static String replace(String text, Pattern pattern, Alphabet alphabet, PiiKind kind, Map<PiiKind, Integer> counts,
+            Check check) {
+        var matcher = pattern.matcher(text).useTransparentBounds(true);
         StringBuilder out = null;
         var last = 0;
-        while (matcher.find()) {
-            if (!check.valid(matcher.group())) {
+        var i = 0;
+        var length = text.length();
+        while (i < length) {
+            while (i < length && !alphabet.member().test(text.charAt(i))) {
+                i++;
+            }
+            var start = i;
+            var required = false;
+            while (i < length && alphabet.member().test(text.charAt(i))) {
+                required |= alphabet.required().test(text.charAt(i));
+                i++;
+            }
+            if (!required) {
                 continue;
             }
-            if (out == null) {
-                out = new StringBuilder(text.length());
+            matcher.region(start, i);
+            while (matcher.find()) {
+                if (!check.valid(matcher.group())) {
+                    continue;
+                }
+                if (out == null) {
+                    out = new StringBuilder(text.length());
+                }
+                out.append(text, last, matcher.start()).append(kind.placeholder());
+                last = matcher.end();
+                counts.merge(kind, 1, Integer::sum);
             }
-            out.append(text, last, matcher.start()).append(kind.placeholder());
-            last = matcher.end();
-            counts.merge(kind, 1, Integer::sum);
         }
         if (out == null) {
             return text;
