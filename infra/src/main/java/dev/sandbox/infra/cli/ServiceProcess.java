@@ -146,8 +146,12 @@ public final class ServiceProcess {
 
     /** Heap and collector of every service: small, the sandbox runs many JVMs on a few cores. */
     private static final String DEFAULT_JVM_OPTIONS = "-Xms64m -Xmx384m -XX:+UseSerialGC";
-    /** Modules that differ (a test or benchmark may set {@code SANDBOX_JVM_OPTIONS} instead). */
-    private static final Map<String, String> JVM_OPTIONS = Map.of();
+    /**
+     * Modules that differ (a test or benchmark may set {@code SANDBOX_JVM_OPTIONS} instead). The chat
+     * nodes compile with C1 only: on two cores C2's compile bursts competed with the message path
+     * for minutes after start (docs/chat.md, "Measured").
+     */
+    private static final Map<String, String> JVM_OPTIONS = Map.of("chat-service", DEFAULT_JVM_OPTIONS + " -XX:TieredStopAtLevel=1");
 
     /** Starts the jar; {@code environment} must hold the service's own port (see {@link #allocatePort()}). */
     public void start(Path root, Map<String, String> environment) {
