@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import dev.sandbox.common.telemetry.MessagingTracer;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.context.Context;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.pubsub.PubSubCommands;
@@ -118,7 +119,7 @@ public final class RedisFanout implements Fanout {
         return prefix + "{room}";
     }
 
-    private Span span(io.opentelemetry.api.trace.SpanBuilder builder, String room) {
+    private Span span(SpanBuilder builder, String room) {
         return builder.setAttribute("messaging.destination.template", channelTemplate())
                 .setAttribute("messaging.destination.name", prefix + room).startSpan();
     }
