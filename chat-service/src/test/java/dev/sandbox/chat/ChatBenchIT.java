@@ -31,6 +31,9 @@ import dev.sandbox.infra.testing.TestInfrastructure;
  * The figures of docs/chat.md, measured in one run (only when {@code CHAT_BENCH=1}; see
  * loadtests/chat/bench.sh): cross-node fan-out latency (send on node a, delivery on node b) beside a
  * raw RabbitMQ publish-to-consume round trip on the same broker, and heap and RSS per idle connection.
+ * Beside the percentiles, what explains them: which samples a GC pause of any of the three JVMs
+ * overlapped ({@link GcPauses}), and the CPU and run-queue wait each process and its busiest threads
+ * spent per measured sample ({@link RunQueue}).
  */
 class ChatBenchIT {
 
@@ -41,6 +44,8 @@ class ChatBenchIT {
     private static final int WARMUP = Integer.parseInt(System.getenv().getOrDefault("CHAT_BENCH_WARMUP", "1000"));
     /** A directory: each node records a flight recording (JFR, profile settings) there, dumped before it is killed. */
     private static final String JFR = System.getenv("CHAT_BENCH_JFR");
+    /** The nodes' JVM options instead of the topology's (heap, collector), to compare settings in one sitting. */
+    private static final String JVM = System.getenv("CHAT_BENCH_JVM");
 
     @Test
     void measure() throws Exception {
@@ -48,10 +53,19 @@ class ChatBenchIT {
         var infra = TestInfrastructure.with(Component.REDIS, Component.RABBITMQ);
         var settings = new java.util.HashMap<>(Map.of("CHAT_NAMESPACE", "chat-" + infra.runId(), "CHAT_SENDS_PER_SECOND", "100000",
                 "QUARKUS_LOG_LEVEL", "WARN"));
-        if (JFR != null) {
-            settings.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=name=bench,settings=profile");
+        if (JVM != null) {
+            settings.put("SANDBOX_JVM_OPTIONS", JVM);
         }
-        var a = ChatNodes.node(infra, "chat-service", "bench-a-" + infra.runId(), settings);
+        // Each node logs its GC pauses stamped with System.nanoTime (the same clock as the samples',
+        // CLOCK_MONOTONIC on Linux), so a sample can be checked against the pauses it overlapped.
+        // bench.sh has every JVM it starts log there as jvm-<pid>.log (this one included).
+        var gcLogs = Path.of(System.getenv().getOrDefault("CHAT_BENCH_GC_LOGS", infra.directory().resolve("gc").toString()));
+        Files.createDirectories(gcLogs);
+        var jvm = JFR != null ? "-XX:StartFlightRecording=name=bench,settings=profile " : "";
+        var settingsA = new java.util.HashMap<>(settings);
+        settingsA.put("JAVA_TOOL_OPTIONS", jvm + "-Xlog:gc:file=" + gcLogs.resolve("node-a.log") + ":timenanos");
+        settings.put("JAVA_TOOL_OPTIONS", jvm + "-Xlog:gc:file=" + gcLogs.resolve("node-b.log") + ":timenanos");
+        var a = ChatNodes.node(infra, "chat-service", "bench-a-" + infra.runId(), settingsA);
         var b = ChatNodes.node(infra, "chat-service-2", "bench-b-" + infra.runId(), settings);
         var report = new StringBuilder();
         try {
@@ -59,8 +73,11 @@ class ChatBenchIT {
             b.start();
             a.awaitReady();
             b.awaitReady();
-            var raw = rabbitRoundTrips(infra);
-            var chat = fanout(a.url(), b.url());
+            var processes = RunQueue.processes(infra.directory());
+            var cpu = new java.util.ArrayList<RunQueue>();
+            Runnable mark = () -> cpu.add(RunQueue.snapshot(processes));
+            var raw = rabbitRoundTrips(infra, mark);
+            var chat = fanout(a.url(), b.url(), mark);
             report.append(String.format("raw RabbitMQ publish->consume: p50 %.2f ms, p99 %.2f ms (%d samples)%n",
                     pct(raw, 50), pct(raw, 99), raw.length));
             report.append(String.format("chat send->sent at the sender (node a: websocket, Redis, publish): p50 %.2f ms, p99 %.2f ms%n",
@@ -70,6 +87,15 @@ class ChatBenchIT {
             report.append(String.format("chat cross-node send->message (%d members, half per node): p50 %.2f ms, p99 %.2f ms; "
                     + "p99 ratio to raw %.1fx%n", MEMBERS, pct(chat.remote(), 50), pct(chat.remote(), 99),
                     pct(chat.remote(), 99) / pct(raw, 99)));
+            var pauses = GcPauses.merge(GcPauses.fromLog("test JVM", gcLogs.resolve("jvm-" + ProcessHandle.current().pid() + ".log")),
+                    GcPauses.fromLog("node a", gcLogs.resolve("node-a.log")), GcPauses.fromLog("node b", gcLogs.resolve("node-b.log")));
+            report.append(pauses.explain("raw RabbitMQ", raw)).append('\n');
+            report.append(pauses.explain("chat cross-node", chat.remote())).append('\n');
+            // The measured samples only (warm-up excluded), per round trip, with the busiest threads.
+            report.append("raw RabbitMQ, ms of CPU and of run-queue wait per round trip:")
+                    .append(cpu.get(1).since(cpu.get(0), SAMPLES, 2)).append('\n');
+            report.append("chat cross-node, ms of CPU and of run-queue wait per message:")
+                    .append(cpu.get(3).since(cpu.get(2), SAMPLES, 4)).append('\n');
             if (JFR != null) {
                 dumpFlightRecording(a, "node-a");
                 dumpFlightRecording(b, "node-b");
@@ -86,7 +112,8 @@ class ChatBenchIT {
         }
     }
 
-    private static double[] rabbitRoundTrips(TestInfrastructure infra) throws Exception {
+    /** {@code mark} runs before the first measured sample and after the last. */
+    private static Sample[] rabbitRoundTrips(TestInfrastructure infra, Runnable mark) throws Exception {
         var endpoint = infra.endpoints().rabbitMq();
         var factory = new ConnectionFactory();
         factory.setHost(endpoint.host());
@@ -98,15 +125,19 @@ class ChatBenchIT {
             var queue = channel.queueDeclare().getQueue();
             var arrivals = new LinkedBlockingQueue<Long>();
             channel.basicConsume(queue, true, (tag, delivery) -> arrivals.add(System.nanoTime()), tag -> { });
-            var samples = new double[SAMPLES];
+            var samples = new Sample[SAMPLES];
             for (int i = -WARMUP; i < SAMPLES; i++) {
+                if (i == 0) {
+                    mark.run();
+                }
                 var start = System.nanoTime();
                 channel.basicPublish("", queue, null, ("m" + i).getBytes(StandardCharsets.UTF_8));
                 var end = arrivals.poll(5, TimeUnit.SECONDS);
                 if (i >= 0) {
-                    samples[i] = (end - start) / 1e6;
+                    samples[i] = new Sample(start, end);
                 }
             }
+            mark.run();
             return samples;
         }
     }
@@ -116,7 +147,7 @@ class ChatBenchIT {
      * send: {@code sent} back at the sender (websocket in, Redis, publish), the message at another
      * member on node a (through RabbitMQ and back) and at a member on node b (the cross-node figure).
      */
-    private static Latencies fanout(String nodeA, String nodeB) {
+    private static Latencies fanout(String nodeA, String nodeB, Runnable mark) {
         var room = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         var members = new ArrayList<WsClient>();
         try {
@@ -132,8 +163,11 @@ class ChatBenchIT {
             sender.next("welcome");
             receiver.next("welcome");
             local.next("welcome");
-            var result = new Latencies(new double[SAMPLES], new double[SAMPLES], new double[SAMPLES]);
+            var result = new Latencies(new Sample[SAMPLES], new Sample[SAMPLES], new Sample[SAMPLES]);
             for (int i = -WARMUP; i < SAMPLES; i++) {
+                if (i == 0) {
+                    mark.run();
+                }
                 var id = "b" + i;
                 var start = System.nanoTime();
                 sender.sendMessage(id, "bench " + i);
@@ -141,18 +175,26 @@ class ChatBenchIT {
                 var sent = sender.next(f -> "sent".equals(f.path("type").asText()) && id.equals(f.path("clientMsgId").asText()));
                 var atLocal = local.next(f -> "message".equals(f.path("type").asText()) && id.equals(f.path("clientMsgId").asText()));
                 if (i >= 0) {
-                    result.remote()[i] = (receiver.arrivedAt(remote) - start) / 1e6;
-                    result.sent()[i] = (sender.arrivedAt(sent) - start) / 1e6;
-                    result.local()[i] = (local.arrivedAt(atLocal) - start) / 1e6;
+                    result.remote()[i] = new Sample(start, receiver.arrivedAt(remote));
+                    result.sent()[i] = new Sample(start, sender.arrivedAt(sent));
+                    result.local()[i] = new Sample(start, local.arrivedAt(atLocal));
                 }
             }
+            mark.run();
             return result;
         } finally {
             members.forEach(WsClient::close);
         }
     }
 
-    record Latencies(double[] sent, double[] local, double[] remote) {
+    /** One round trip, by {@link System#nanoTime}: from the send to the arrival. */
+    record Sample(long start, long end) {
+        double millis() {
+            return (end - start) / 1e6;
+        }
+    }
+
+    record Latencies(Sample[] sent, Sample[] local, Sample[] remote) {
     }
 
     private static String idle(ServiceUnderTest node) throws Exception {
@@ -197,7 +239,11 @@ class ChatBenchIT {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    private static double pct(double[] samples, int p) {
+    static double pct(Sample[] samples, int p) {
+        return pct(Arrays.stream(samples).mapToDouble(Sample::millis).toArray(), p);
+    }
+
+    static double pct(double[] samples, int p) {
         var sorted = samples.clone();
         Arrays.sort(sorted);
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];

@@ -24,7 +24,7 @@ public class FanoutProducer {
             @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest") String username,
             @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest") String password) {
         if (config.fanout() == ChatConfig.Fanout.REDIS) {
-            return new RedisFanout(redis, config.namespace() + ":fanout:");
+            return new RedisFanout(redis, config.namespace() + ":fanout:", new MessagingTracer(openTelemetry, "redis"));
         }
         var factory = new ConnectionFactory();
         factory.setHost(host);

@@ -144,6 +144,15 @@ public final class ServiceProcess {
         return root.resolve(spec.module()).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
+    /** Heap and collector of every service: small, the sandbox runs many JVMs on a few cores. */
+    private static final String DEFAULT_JVM_OPTIONS = "-Xms64m -Xmx384m -XX:+UseSerialGC";
+    /**
+     * Modules that differ (a test or benchmark may set {@code SANDBOX_JVM_OPTIONS} instead). The chat
+     * nodes compile with C1 only: on two cores C2's compile bursts competed with the message path
+     * for minutes after start (docs/chat.md, "Measured").
+     */
+    private static final Map<String, String> JVM_OPTIONS = Map.of("chat-service", DEFAULT_JVM_OPTIONS + " -XX:TieredStopAtLevel=1");
+
     /** Starts the jar; {@code environment} must hold the service's own port (see {@link #allocatePort()}). */
     public void start(Path root, Map<String, String> environment) {
         var jar = jar(root, spec);
@@ -156,8 +165,10 @@ public final class ServiceProcess {
             throw new UncheckedIOException(e);
         }
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var command = List.of(java, "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
-                "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString());
+        var command = new java.util.ArrayList<String>(List.of(java));
+        var options = environment.getOrDefault("SANDBOX_JVM_OPTIONS", JVM_OPTIONS.getOrDefault(spec.module(), DEFAULT_JVM_OPTIONS));
+        command.addAll(List.of(options.trim().split("\\s+")));
+        command.addAll(List.of("-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString()));
         process.start(command, environment, root, true);
     }
 
