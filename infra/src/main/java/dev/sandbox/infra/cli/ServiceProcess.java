@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -165,7 +166,7 @@ public final class ServiceProcess {
             throw new UncheckedIOException(e);
         }
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var command = new java.util.ArrayList<String>(List.of(java));
+        var command = new ArrayList<String>(List.of(java));
         var options = environment.getOrDefault("SANDBOX_JVM_OPTIONS", JVM_OPTIONS.getOrDefault(spec.module(), DEFAULT_JVM_OPTIONS));
         command.addAll(List.of(options.trim().split("\\s+")));
         command.addAll(List.of("-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString()));
