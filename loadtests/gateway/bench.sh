@@ -8,12 +8,15 @@
 #     mode (a batch of permits per Redis call): throughput, CPU and Redis calls per request of each.
 #  2. Limiter decisions/s inside that gateway run vs redis-benchmark's EVALSHA ceiling for the same
 #     script on the same Redis.
+#  3. The limiter alone (LimiterBench, a JVM of its own, before the rest starts): decisions/s of the
+#     gateway's own limiter code with C decisions in flight, no HTTP or JWT, beside redis-benchmark with
+#     C clients sending EVALSHA of the same script to the same Redis, taking turns; per algorithm.
 #
 # Everything runs here, on loopback, on free ports, in a directory of its own, and is stopped at the
 # end: a Redis, an nginx (the upstream is an nginx `return 200`, the proxy another server block of
 # it), one gateway process. Knobs: VUS (default 32), DURATION per target (default 20s), PROFILE=1
 # (a JFR recording of the gateway during its run, rendered as a flame graph: flame.png; the recording
-# costs the gateway some CPU, so compare figures of runs with the same setting).
+# costs the gateway some CPU, so compare figures of runs with the same setting), LIMITER=0 (skips 3).
 set -euo pipefail
 source "$SANDBOX_ROOT/loadtests/lib.sh"
 
@@ -44,6 +47,22 @@ trap cleanup EXIT
 echo "report: $REPORT"
 load_average() { cut -d' ' -f1 /proc/loadavg; }
 LOAD_START="$(load_average)"
+touch "$REPORT/limiter.txt"
+if [[ "${LIMITER:-1}" != 0 ]]; then
+  echo "[0/6] the limiter alone beside redis-benchmark (LimiterBench: its own Redis, the gateway's limiter code) ..."
+  (cd "$SANDBOX_ROOT" && ./mvnw -B -q -o -pl gateway -am test -Dlimiter.bench=true -Dtest=LimiterBench \
+     -Dsurefire.failIfNoSpecifiedTests=false) > "$REPORT/limiter.log" 2>&1 || { tail -30 "$REPORT/limiter.log" >&2; exit 1; }
+  grep -o 'LIMITER .*' "$REPORT/limiter.log" > "$REPORT/limiter.txt"
+  sed 's/^/      /' "$REPORT/limiter.txt"
+  while read -r _ fields; do
+    declare -A f=()
+    for kv in $fields; do f[${kv%%=*}]="${kv#*=}"; done
+    ratio "$REPORT" "limiter alone (${f[algorithm]}) / redis-benchmark EVALSHA, ${f[clients]} clients" \
+      "${f[limiter_per_s]}" "${f[redis_benchmark_per_s]}" decisions/s
+    unset f
+  done < "$REPORT/limiter.txt"
+fi
+
 echo "[1/6] starting Redis :$REDIS_PORT, nginx (upstream :$UPSTREAM_PORT, proxy :$NGINX_PORT) ..."
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$RUN" --logfile "$RUN/redis.log" &
 PIDS+=($!)
@@ -221,6 +240,20 @@ lines += [
     f"The gateway used {100*decisions_per_s/ceiling[1]:.1f}% of Redis' unpipelined EVALSHA ceiling "
     f"({100*decisions_per_s/ceiling[16]:.1f}% of the pipelined one): one Redis could take the decisions of about "
     f"{ceiling[1]/max(decisions_per_s, 1):.0f} gateway instances running this fast before the limiter became the bottleneck.",
+    "",
+    "The limiter alone (the gateway's own limiter code, no HTTP or JWT) against redis-benchmark, C decisions in",
+    "flight on each side, EVALSHA of the same script with the same arguments, same Redis, taking turns (best round",
+    "of each); CPU per decision of the client (the limiter's JVM, redis-benchmark) and of Redis:",
+    "",
+    "| algorithm | clients | limiter decisions/s | redis-benchmark/s | ratio | client CPU µs: limiter / redis-benchmark | Redis CPU µs: limiter / redis-benchmark |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+]
+for line in (report / "limiter.txt").read_text().splitlines():
+    f = dict(kv.split("=") for kv in line.split()[1:])
+    lines.append(f"| {f['algorithm']} | {f['clients']} | {float(f['limiter_per_s']):.0f} | {float(f['redis_benchmark_per_s']):.0f} | "
+                 f"{float(f['ratio']):.2f}x | {f['client_cpu_us_limiter']} / {f['client_cpu_us_benchmark']} | "
+                 f"{f['redis_cpu_us_limiter']} / {f['redis_cpu_us_benchmark']} |")
+lines += [
     "",
     f"Machine load (1-minute load average) at start / end: {(report / 'load.txt').read_text().strip()} "
     "(2 cores; anything else running skews every figure, the ratios less than the absolute ones).",

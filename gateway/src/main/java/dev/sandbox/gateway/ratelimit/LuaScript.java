@@ -5,13 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 
 /**
  * A Lua script run with EVALSHA (only the 40-byte digest travels), falling back to EVAL, which
@@ -42,19 +42,17 @@ final class LuaScript {
         return sha1;
     }
 
-    Uni<Response> run(ReactiveRedisDataSource redis, List<String> keys, List<String> args) {
-        return redis.execute("EVALSHA", arguments(sha1, keys, args))
+    Uni<Response> run(LoopConnections redis, List<String> keys, List<String> args) {
+        return redis.send(request(Command.EVALSHA, sha1, keys, args))
                 .onFailure(failure -> String.valueOf(failure.getMessage()).startsWith("NOSCRIPT"))
-                .recoverWithUni(() -> redis.execute("EVAL", arguments(source, keys, args)));
+                .recoverWithUni(() -> redis.send(request(Command.EVAL, source, keys, args)));
     }
 
-    private static String[] arguments(String script, List<String> keys, List<String> args) {
-        var all = new ArrayList<String>(2 + keys.size() + args.size());
-        all.add(script);
-        all.add(String.valueOf(keys.size()));
-        all.addAll(keys);
-        all.addAll(args);
-        return all.toArray(String[]::new);
+    private static Request request(Command command, String script, List<String> keys, List<String> args) {
+        var request = Request.cmd(command).arg(script).arg(keys.size());
+        keys.forEach(request::arg);
+        args.forEach(request::arg);
+        return request;
     }
 
     private static String sha1(String text) {

@@ -1,14 +1,18 @@
 package dev.sandbox.gateway.ratelimit;
 
+import java.net.URI;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.sandbox.gateway.GatewayConfig;
@@ -17,9 +21,10 @@ import dev.sandbox.gateway.routing.Route;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * The limit of a request: the caller's tier on the route (the route may override the tier's
@@ -42,9 +47,13 @@ public class RateLimits {
     private final ConcurrentHashMap<String, Counter[]> decisions = new ConcurrentHashMap<>();
     private final AtomicBoolean degraded = new AtomicBoolean();
 
-    public RateLimits(GatewayConfig gateway, ReactiveRedisDataSource redis, MeterRegistry metrics) {
+    private final LoopConnections redis;
+
+    public RateLimits(GatewayConfig gateway, Vertx vertx, @ConfigProperty(name = "quarkus.redis.hosts") Set<URI> redisHosts,
+                      MeterRegistry metrics) {
         this.config = gateway.rateLimit();
         this.routes = gateway.routes();
+        this.redis = new LoopConnections(vertx, redisHosts);
         for (var algorithm : Algorithm.values()) {
             var limiter = new RedisRateLimiter(algorithm, redis);
             limiters.put(algorithm, limiter);
@@ -55,6 +64,10 @@ public class RateLimits {
             latency.put(algorithm, Timer.builder("gateway.ratelimit.latency").tag("algorithm", algorithm.id())
                     .description("Time to a limiter decision in Redis").register(metrics));
         }
+    }
+
+    void close(@Observes ShutdownEvent shutdown) {
+        redis.close();
     }
 
     public RedisRateLimiter limiter(Algorithm algorithm) {

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -16,9 +15,9 @@ public final class RedisRateLimiter implements RateLimiter {
 
     private final Algorithm algorithm;
     private final LuaScript script;
-    private final ReactiveRedisDataSource redis;
+    private final LoopConnections redis;
 
-    public RedisRateLimiter(Algorithm algorithm, ReactiveRedisDataSource redis) {
+    RedisRateLimiter(Algorithm algorithm, LoopConnections redis) {
         this.algorithm = algorithm;
         this.script = LuaScript.load("/ratelimit/" + algorithm.id() + ".lua");
         this.redis = redis;
