@@ -6,6 +6,7 @@ import { Counter } from 'k6/metrics';
 
 const accepted = new Counter('events_accepted');
 const PER_UPLOAD = 1000;
+const IDS = __ENV.IDS || 'k6'; // a warm-up run's ids differ from the measured run's
 const pad = 'x'.repeat(Math.max(0, Number(__ENV.RECORD_SIZE || 150) - 110));
 
 export const options = {
@@ -17,7 +18,7 @@ export const options = {
 function upload(vu, iteration) {
   const lines = [];
   for (let i = 0; i < PER_UPLOAD; i++) {
-    lines.push(`{"id":"k6-${vu}-${iteration}-${i}","type":"t${i % 5}","source":"s${i % 16}","payload":{"p":"${pad}"}}`);
+    lines.push(`{"id":"${IDS}-${vu}-${iteration}-${i}","type":"t${i % 5}","source":"s${i % 16}","payload":{"p":"${pad}"}}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -41,7 +41,11 @@ final class Acknowledgements implements Callback {
                 }
             }
             lost = exception != null && answered;
-            notifyAll();
+            // The only waiter waits for every answer: waking it for each record would cost a
+            // context switch per record at the end of every upload.
+            if (acknowledged + failed >= sent) {
+                notifyAll();
+            }
         }
         if (lost) {
             onLost.run();
