@@ -148,7 +148,8 @@ public final class ServiceProcess {
     /** Heap and collector of every service: small, the sandbox runs many JVMs on a few cores. */
     private static final String DEFAULT_JVM_OPTIONS = "-Xms64m -Xmx384m -XX:+UseSerialGC";
     /**
-     * Modules that differ (a test or benchmark may set {@code SANDBOX_JVM_OPTIONS} instead). The chat
+     * Modules that differ ({@code SANDBOX_JVM_OPTIONS}, in the service's settings or in the sandbox's
+     * own environment, replaces them for every service: a benchmark's A/B of JVM options). The chat
      * nodes compile with C1 only: on two cores C2's compile bursts competed with the message path
      * for minutes after start (docs/chat.md, "Measured").
      */
@@ -167,7 +168,8 @@ public final class ServiceProcess {
         }
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var command = new ArrayList<String>(List.of(java));
-        var options = environment.getOrDefault("SANDBOX_JVM_OPTIONS", JVM_OPTIONS.getOrDefault(spec.module(), DEFAULT_JVM_OPTIONS));
+        var options = environment.getOrDefault("SANDBOX_JVM_OPTIONS", System.getenv().getOrDefault("SANDBOX_JVM_OPTIONS",
+                JVM_OPTIONS.getOrDefault(spec.module(), DEFAULT_JVM_OPTIONS)));
         command.addAll(List.of(options.trim().split("\\s+")));
         command.addAll(List.of("-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString()));
         process.start(command, environment, root, true);
