@@ -3,9 +3,13 @@ package dev.sandbox.rag.embed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OrtEnvironment;
@@ -17,6 +21,7 @@ import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.sandbox.rag.chunk.Wordpieces;
+import org.jboss.logging.Logger;
 
 /**
  * all-MiniLM-L6-v2 (quantized ONNX, from its Maven artifact) in process through LangChain4j. The ONNX
@@ -24,6 +29,11 @@ import dev.sandbox.rag.chunk.Wordpieces;
  * give more embeddings per second than one call using both cores. A second tokenizer, the same
  * vocabulary with truncation off, counts wordpieces for the chunker: the model's own tokenizer cuts
  * silently at 128, so chunks are sized to fit instead.
+ *
+ * <p>Closing waits for the embeddings and counts in progress: the session and the tokenizer are
+ * native, and freeing them under a running call crashes the process (ONNX Runtime reads freed
+ * memory) instead of failing the call. A call after {@link #close()} fails with an
+ * {@link IllegalStateException}.
  */
 public final class MiniLm extends AbstractInProcessEmbeddingModel implements Wordpieces, AutoCloseable {
 
@@ -34,6 +44,9 @@ public final class MiniLm extends AbstractInProcessEmbeddingModel implements Wor
     private final OnnxBertBiEncoder encoder;
     private final OrtSession session;
     private final HuggingFaceTokenizer counter;
+    /** Calls share it; {@link #close()} takes it alone, once every call in progress has returned. */
+    private final ReadWriteLock use = new ReentrantReadWriteLock();
+    private boolean closed;
 
     public MiniLm(Executor executor) {
         super(executor);
@@ -73,21 +86,62 @@ public final class MiniLm extends AbstractInProcessEmbeddingModel implements Wor
 
     @Override
     public int count(String text) {
-        return counter.encode(text, false, false).getIds().length;
+        use.readLock().lock();
+        try {
+            open();
+            return counter.encode(text, false, false).getIds().length;
+        } finally {
+            use.readLock().unlock();
+        }
     }
 
     public List<float[]> embed(List<String> texts) {
         var segments = texts.stream().map(TextSegment::from).toList();
-        return embedAll(segments).content().stream().map(Embedding::vector).toList();
+        use.readLock().lock();
+        try {
+            open();
+            return embedAll(segments).content().stream().map(Embedding::vector).toList();
+        } finally {
+            use.readLock().unlock();
+        }
+    }
+
+    private void open() {
+        if (closed) {
+            throw new IllegalStateException("the embedding model is closed");
+        }
+    }
+
+    /**
+     * Frees the session and the tokenizer once the calls in progress have returned. If they have not
+     * within {@code grace}, the native parts are left to the ending process rather than freed under them.
+     */
+    public void close(Duration grace) {
+        try {
+            if (!use.writeLock().tryLock(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                Logger.getLogger(MiniLm.class).warnf("embedding model not closed: calls still running after %s", grace);
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            counter.close();
+            session.close();
+        } catch (OrtException e) {
+            // Closing at shutdown: nothing more to do.
+        } finally {
+            use.writeLock().unlock();
+        }
     }
 
     @Override
     public void close() {
-        counter.close();
-        try {
-            session.close();
-        } catch (OrtException e) {
-            // Closing at shutdown: nothing more to do.
-        }
+        close(Duration.ofSeconds(10));
     }
 }
