@@ -187,6 +187,7 @@ public final class RabbitFanout implements Fanout {
         recoveryActions.add(action);
     }
 
+    @Override
     public synchronized void close() {
         if (connection != null) {
             try {

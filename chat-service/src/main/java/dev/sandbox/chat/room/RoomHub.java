@@ -193,8 +193,9 @@ public class RoomHub {
                 room.sessions.remove(session);
                 if (room.sessions.isEmpty()) {
                     room.dead = true;
-                    rooms.remove(room.name, room);
+                    // Unbind before the room leaves the map: a join that makes the room anew binds after it.
                     fanout.unbind(room.name);
+                    rooms.remove(room.name, room);
                 }
             }
         }
@@ -392,8 +393,8 @@ public class RoomHub {
     private void reset(Room room, Head head) {
         LOG.warnf("room %s: epoch %s replaced by %s (history lost); members reconnect", room.name, room.epoch, head.epoch());
         room.dead = true;
-        rooms.remove(room.name, room);
         fanout.unbind(room.name);
+        rooms.remove(room.name, room);
         for (var session : room.snapshot()) {
             session.close(CloseCodes.HISTORY_RESET);
         }
