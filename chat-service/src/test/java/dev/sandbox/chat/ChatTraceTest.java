@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import com.rabbitmq.client.ConnectionFactory;
 
+import dev.sandbox.chat.fanout.Fanout;
 import dev.sandbox.chat.fanout.RabbitFanout;
 import dev.sandbox.chat.testing.WsClient;
 import dev.sandbox.common.telemetry.MessagingTracer;
@@ -40,6 +42,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * {@code publish} span, itself a child of {@code chat send}, the root, whose trace id the sender's
  * {@code sent} frame carries. Without the trace context in the AMQP
  * headers the consumers' spans would start traces of their own and this fails.
+ * {@link ChatRedisTraceTest} runs the same test over {@code chat.fanout=redis}.
  */
 @QuarkusTest
 @QuarkusTestResource(GatewayTokens.class)
@@ -59,18 +62,37 @@ class ChatTraceTest {
     @Inject
     ChatConfig config;
 
-    @Test
-    void aSendAndItsDeliveryOnAnotherNodeAreOneTrace() throws Exception {
-        var room = "trace-" + UUID.randomUUID().toString().substring(0, 8);
-        var exchange = config.namespace() + ".rooms";
+    /** A second node's fan-out, on the same transport as the node under test's. */
+    Fanout otherNode() {
         var rabbit = TestInfrastructure.current().endpoints().rabbitMq();
         var factory = new ConnectionFactory();
         factory.setHost(rabbit.host());
         factory.setPort(rabbit.port());
         factory.setUsername(rabbit.user());
         factory.setPassword(rabbit.password());
-        var otherNode = new RabbitFanout(factory, exchange, config.namespace() + ".node.trace-b-" + UUID.randomUUID(),
-                new MessagingTracer(openTelemetry, "rabbitmq"));
+        return new RabbitFanout(factory, destination(), config.namespace() + ".node.trace-b-" + UUID.randomUUID(),
+                new MessagingTracer(openTelemetry, system()));
+    }
+
+    String system() {
+        return "rabbitmq";
+    }
+
+    /** What the spans are named after: the exchange. */
+    String destination() {
+        return config.namespace() + ".rooms";
+    }
+
+    /** The attributes that say where the room's message went. */
+    Map<String, String> routing(String room) {
+        return Map.of("messaging.destination.name", destination(), "messaging.rabbitmq.destination.routing_key", room);
+    }
+
+    @Test
+    void aSendAndItsDeliveryOnAnotherNodeAreOneTrace() throws Exception {
+        var room = "trace-" + UUID.randomUUID().toString().substring(0, 8);
+        var exchange = destination();
+        var otherNode = otherNode();
         var delivered = new LinkedBlockingQueue<SpanContext>();
         otherNode.start((r, payload) -> {
             if (payload.startsWith("m|")) {
@@ -96,17 +118,16 @@ class ChatTraceTest {
             var publish = only(trace, exchange + " publish");
             assertThat(publish.getKind()).isEqualTo(SpanKind.PRODUCER);
             assertThat(publish.getParentSpanId()).isEqualTo(send.getSpanId());
-            assertThat(publish.getAttributes().get(AttributeKey.stringKey("messaging.system"))).isEqualTo("rabbitmq");
+            assertThat(publish.getAttributes().get(AttributeKey.stringKey("messaging.system"))).isEqualTo(system());
             assertThat(publish.getAttributes().get(AttributeKey.stringKey("messaging.operation.type"))).isEqualTo("send");
             var processes = trace.stream().filter(s -> s.getName().equals(exchange + " process")).toList();
             // This node's own consumer and the other node's: both children of the one publish.
             assertThat(processes).hasSize(2).allSatisfy(process -> {
                 assertThat(process.getKind()).isEqualTo(SpanKind.CONSUMER);
                 assertThat(process.getParentSpanId()).isEqualTo(publish.getSpanId());
-                assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.system"))).isEqualTo("rabbitmq");
-                assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.destination.name"))).isEqualTo(exchange);
+                assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.system"))).isEqualTo(system());
                 assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.operation.type"))).isEqualTo("process");
-                assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.rabbitmq.destination.routing_key"))).isEqualTo(room);
+                routing(room).forEach((key, value) -> assertThat(process.getAttributes().get(AttributeKey.stringKey(key))).as(key).isEqualTo(value));
             });
             assertThat(processes).extracting(SpanData::getSpanId).contains(atOtherNode.getSpanId());
         } finally {

@@ -24,4 +24,7 @@ public interface Fanout {
     /** Called after the transport recovered from an outage: anything published meanwhile was lost. */
     default void onRecovery(Runnable action) {
     }
+
+    /** Lets go of the transport's connections: nothing is published or delivered after it. */
+    void close();
 }

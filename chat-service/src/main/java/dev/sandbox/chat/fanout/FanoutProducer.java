@@ -1,5 +1,7 @@
 package dev.sandbox.chat.fanout;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -11,20 +13,22 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.sandbox.chat.ChatConfig;
 import dev.sandbox.common.telemetry.MessagingTracer;
 import io.opentelemetry.api.OpenTelemetry;
-import io.quarkus.redis.datasource.RedisDataSource;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
 
 /** The fan-out chosen by {@code chat.fanout}; RabbitMQ's settings are the ones the readiness check reads. */
 public class FanoutProducer {
 
     @Produces
     @ApplicationScoped
-    Fanout fanout(ChatConfig config, RedisDataSource redis, OpenTelemetry openTelemetry,
+    Fanout fanout(ChatConfig config, Redis redis, Vertx vertx, OpenTelemetry openTelemetry,
+            @ConfigProperty(name = "quarkus.redis.timeout", defaultValue = "10s") Duration redisTimeout,
             @ConfigProperty(name = "rabbitmq-host") String host,
             @ConfigProperty(name = "rabbitmq-port", defaultValue = "5672") int port,
             @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest") String username,
             @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest") String password) {
         if (config.fanout() == ChatConfig.Fanout.REDIS) {
-            return new RedisFanout(redis, config.namespace() + ":fanout:", new MessagingTracer(openTelemetry, "redis"));
+            return new RedisFanout(redis, vertx, config.namespace() + ":fanout:", new MessagingTracer(openTelemetry, "redis"), redisTimeout);
         }
         var factory = new ConnectionFactory();
         factory.setHost(host);
@@ -42,8 +46,6 @@ public class FanoutProducer {
     }
 
     void close(@Disposes Fanout fanout) {
-        if (fanout instanceof RabbitFanout rabbit) {
-            rabbit.close();
-        }
+        fanout.close();
     }
 }

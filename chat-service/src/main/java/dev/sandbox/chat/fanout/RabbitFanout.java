@@ -2,10 +2,14 @@ package dev.sandbox.chat.fanout;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 import org.jboss.logging.Logger;
@@ -35,6 +39,42 @@ import io.opentelemetry.context.Context;
  * Presence and typing payloads, published outside any trace, carry none and make no spans.
  */
 public final class RabbitFanout implements Fanout {
+
+    /**
+     * The consumer's callbacks run on the connection's reader thread, not on a consumer pool: one
+     * thread hop less per message. The listener must then never wait on anything this connection's
+     * replies end (RoomHub only tries a room's lock there; a bind's reply is read by this thread).
+     */
+    private static final ExecutorService ON_READER_THREAD = new AbstractExecutorService() {
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    };
 
     private static final Logger LOG = Logger.getLogger(RabbitFanout.class);
     /** The semantic-convention attribute for RabbitMQ's routing key (here: the room). */
@@ -77,7 +117,7 @@ public final class RabbitFanout implements Fanout {
         }
         lastAttempt = now;
         try {
-            var conn = factory.newConnection("chat-fanout-" + queue);
+            var conn = factory.newConnection(ON_READER_THREAD, "chat-fanout-" + queue);
             var in = conn.createChannel();
             in.exchangeDeclare(exchange, "topic", false, false, Map.of());
             in.queueDeclare(queue, false, true, true, Map.of());
@@ -187,6 +227,7 @@ public final class RabbitFanout implements Fanout {
         recoveryActions.add(action);
     }
 
+    @Override
     public synchronized void close() {
         if (connection != null) {
             try {

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import dev.sandbox.chat.store.StoredMessage;
@@ -13,11 +14,13 @@ import dev.sandbox.chat.store.StoredMessage;
  * A room as one node sees it: its local members and its in-order stream. Messages arrive from the
  * fan-out in any order; {@link #accept} holds them in a reorder buffer and releases them strictly in
  * seq order, each exactly once, to every local member. A seq that does not come is read from
- * history by the hub after {@code chat.reorder-timeout}. Guarded by its own monitor.
+ * history by the hub after {@code chat.reorder-timeout}. Guarded by {@link #lock}: a lock, not the
+ * monitor, so a fan-out thread can try it and go on when the room is busy.
  */
 final class Room {
 
     final String name;
+    final ReentrantLock lock = new ReentrantLock();
     private final Consumer<StoredMessage> released;
     final Set<Session> sessions = new LinkedHashSet<>();
     final TreeMap<Long, StoredMessage> pending = new TreeMap<>();

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +43,11 @@ import io.quarkus.runtime.StartupEvent;
  * {@code chat.reorder-timeout} is read from history too. A new epoch (Redis lost the history)
  * closes the room's connections with {@link CloseCodes#HISTORY_RESET}, so clients are told.
  *
- * <p>Threads: fan-out callbacks and websocket workers touch a room under its monitor and never
- * call Redis while holding it, except once when the room is first opened on this node; sweeps,
- * gap fills, presence and heartbeats run on the hub's own scheduler.
+ * <p>Threads: fan-out callbacks and websocket workers touch a room under its lock and never call
+ * Redis while holding it, except once when the room is first opened on this node (bind, head).
+ * The fan-out's own thread only tries the lock, and hands the delivery to a thread of the hub's when
+ * the room is busy ({@link #inRoom}); sweeps, gap fills, presence and heartbeats run on the hub's
+ * own scheduler.
  */
 @ApplicationScoped
 public class RoomHub {
@@ -60,6 +63,12 @@ public class RoomHub {
     private final FanoutLatency latency;
     private final boolean reliable;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+    /** Deliveries that found their room busy on the fan-out's thread (see {@link #inRoom}). */
+    private final ExecutorService handoff = Executors.newSingleThreadExecutor(runnable -> {
+        var thread = new Thread(runnable, "chat-rooms-handoff");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
         var thread = new Thread(runnable, "chat-rooms");
         thread.setDaemon(true);
@@ -151,7 +160,8 @@ public class RoomHub {
     private Head join(Session session) {
         while (true) {
             var room = rooms.computeIfAbsent(session.room(), name -> new Room(name, latency::delivered));
-            synchronized (room) {
+            room.lock.lock();
+            try {
                 if (room.dead) {
                     continue;
                 }
@@ -165,6 +175,8 @@ public class RoomHub {
                     room.ready = true;
                 }
                 room.sessions.add(session);
+            } finally {
+                room.lock.unlock();
             }
             if (!session.follower()) {
                 presence.join(session.room(), session.id(), session.user());
@@ -180,8 +192,11 @@ public class RoomHub {
         if (room == null) {
             return;
         }
-        synchronized (room) {
+        room.lock.lock();
+        try {
             session.goLive(after, history);
+        } finally {
+            room.lock.unlock();
         }
         scheduler.execute(() -> refreshPresence(room, session));
     }
@@ -189,13 +204,17 @@ public class RoomHub {
     public void leave(Session session) {
         var room = rooms.get(session.room());
         if (room != null) {
-            synchronized (room) {
+            room.lock.lock();
+            try {
                 room.sessions.remove(session);
                 if (room.sessions.isEmpty()) {
                     room.dead = true;
-                    rooms.remove(room.name, room);
+                    // Unbind before the room leaves the map: a join that makes the room anew binds after it.
                     fanout.unbind(room.name);
+                    rooms.remove(room.name, room);
                 }
+            } finally {
+                room.lock.unlock();
             }
         }
         if (!session.follower()) {
@@ -264,72 +283,106 @@ public class RoomHub {
             case 'p' -> scheduler.execute(() -> refreshPresence(room, null));
             case 't' -> {
                 var from = payload.substring(2);
-                synchronized (room) {
-                    room.broadcastExcept(from, frame(Map.of("type", "typing", "from", from)));
-                }
+                var typing = frame(Map.of("type", "typing", "from", from));
+                inRoom(room, () -> room.broadcastExcept(from, typing));
             }
             case 'm' -> {
                 var split = payload.indexOf('|', 2);
                 var epoch = payload.substring(2, split);
                 var frame = payload.substring(split + 1);
-                onMessage(room, epoch, new StoredMessage(MessageStore.seqOf(frame), frame));
+                var message = new StoredMessage(MessageStore.seqOf(frame), frame);
+                inRoom(room, () -> onMessage(room, epoch, message));
             }
             default -> LOG.debugf("unknown fan-out payload in %s", roomName);
         }
     }
 
-    private void onMessage(Room room, String epoch, StoredMessage message) {
-        synchronized (room) {
-            if (!room.ready || room.dead) {
-                return;
+    /**
+     * Runs a delivery under the room's lock without ever waiting for it on the fan-out's thread
+     * (RabbitMQ's reader thread delivers itself): when the room is busy (a join binding it, a sweep,
+     * a gap fill) the delivery moves to the hand-off thread, which waits. A bind's answer is read by
+     * that same reader thread, so waiting there for a room whose holder waits for the bind would
+     * never end. Arrival order may change on the way; the reorder buffer releases by seq anyway.
+     */
+    private void inRoom(Room room, Runnable delivery) {
+        if (room.lock.tryLock()) {
+            try {
+                delivery.run();
+            } finally {
+                room.lock.unlock();
             }
-            if (!reliable) {
-                room.deliverAsArrived(message);
-                return;
-            }
-            if (!epoch.equals(room.epoch)) {
-                // Redis' head decides which epoch is current (this payload may be the stale one).
-                scheduler.execute(() -> sweep(room));
-                return;
-            }
-            room.accept(message);
-            scheduleGapFillIfNeeded(room);
+            return;
         }
+        handoff.execute(() -> {
+            room.lock.lock();
+            try {
+                delivery.run();
+            } finally {
+                room.lock.unlock();
+            }
+        });
+    }
+
+    /** Under the room's lock. */
+    private void onMessage(Room room, String epoch, StoredMessage message) {
+        if (!room.ready || room.dead) {
+            return;
+        }
+        if (!reliable) {
+            room.deliverAsArrived(message);
+            return;
+        }
+        if (!epoch.equals(room.epoch)) {
+            // Redis' head decides which epoch is current (this payload may be the stale one).
+            scheduler.execute(() -> sweep(room));
+            return;
+        }
+        room.accept(message);
+        scheduleGapFillIfNeeded(room);
     }
 
     /** A seq did not arrive in time: read the missing ones from history. */
     private void fillGap(Room room) {
         long from;
         long through;
-        synchronized (room) {
+        room.lock.lock();
+        try {
             room.gapScheduled = false;
             if (room.pending.isEmpty() || room.dead) {
                 return;
             }
             from = room.delivered;
             through = room.pending.lastKey();
+        } finally {
+            room.lock.unlock();
         }
         List<StoredMessage> missing;
         try {
             missing = store.range(room.name, from, through);
         } catch (Exception e) {
             LOG.debugf("gap in %s not filled yet (%s)", room.name, e.getMessage());
-            synchronized (room) {
+            room.lock.lock();
+            try {
                 if (!room.gapScheduled) {
                     room.gapScheduled = true;
                     scheduler.schedule(() -> fillGap(room), config.reorderTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 }
+            } finally {
+                room.lock.unlock();
             }
             return;
         }
-        synchronized (room) {
+        room.lock.lock();
+        try {
             missing.forEach(room::accept);
             room.skipMissingThrough(through);
             scheduleGapFillIfNeeded(room);
+        } finally {
+            room.lock.unlock();
         }
     }
 
-    /** Under the room's monitor: a gap is left (above what was read), so look again after the timeout. */
+    /** Under the room's lock: a gap is left (above what was read), so look again after the timeout. */
     private void scheduleGapFillIfNeeded(Room room) {
         if (!room.pending.isEmpty() && !room.gapScheduled && !room.dead) {
             room.gapScheduled = true;
@@ -353,13 +406,17 @@ public class RoomHub {
     /** Compares the room with Redis' head: reads what the fan-out lost, or resets on a new epoch. */
     private void sweep(Room room) {
         long seen;
-        synchronized (room) {
+        room.lock.lock();
+        try {
             seen = room.delivered;
+        } finally {
+            room.lock.unlock();
         }
         // Read after noting what was delivered: without lost writes the head is at least that.
         var head = store.head(room.name);
         long from;
-        synchronized (room) {
+        room.lock.lock();
+        try {
             if (room.dead || !room.ready) {
                 return;
             }
@@ -376,15 +433,20 @@ public class RoomHub {
                 return;
             }
             from = room.delivered;
+        } finally {
+            room.lock.unlock();
         }
         var missed = store.range(room.name, from, head.seq());
-        synchronized (room) {
+        room.lock.lock();
+        try {
             if (!missed.isEmpty()) {
                 LOG.debugf("sweep delivers %d messages of %s that the fan-out did not bring", missed.size(), room.name);
             }
             missed.forEach(room::accept);
             room.skipMissingThrough(head.seq());
             scheduleGapFillIfNeeded(room);
+        } finally {
+            room.lock.unlock();
         }
     }
 
@@ -392,8 +454,8 @@ public class RoomHub {
     private void reset(Room room, Head head) {
         LOG.warnf("room %s: epoch %s replaced by %s (history lost); members reconnect", room.name, room.epoch, head.epoch());
         room.dead = true;
-        rooms.remove(room.name, room);
         fanout.unbind(room.name);
+        rooms.remove(room.name, room);
         for (var session : room.snapshot()) {
             session.close(CloseCodes.HISTORY_RESET);
         }
@@ -409,26 +471,32 @@ public class RoomHub {
             return;
         }
         var frame = frame(Map.of("type", "presence", "online", online));
-        synchronized (room) {
+        room.lock.lock();
+        try {
             if (!online.equals(room.online)) {
                 room.online = online;
                 room.broadcast(frame);
             } else if (newcomer != null) {
                 newcomer.send(frame);
             }
+        } finally {
+            room.lock.unlock();
         }
     }
 
     private void heartbeat() {
         var entries = new ArrayList<String[]>();
         for (var room : rooms.values()) {
-            synchronized (room) {
+            room.lock.lock();
+            try {
                 for (var session : room.sessions) {
                     if (session.follower()) {
                         continue;
                     }
                     entries.add(new String[] {room.name, session.id(), session.user()});
                 }
+            } finally {
+                room.lock.unlock();
             }
         }
         try {
@@ -441,8 +509,11 @@ public class RoomHub {
     /** Presence as this node's rooms see it (for the REST endpoint the store is asked directly). */
     public int connections() {
         return rooms.values().stream().mapToInt(room -> {
-            synchronized (room) {
+            room.lock.lock();
+            try {
                 return room.sessions.size();
+            } finally {
+                room.lock.unlock();
             }
         }).sum();
     }
@@ -458,6 +529,7 @@ public class RoomHub {
     @PreDestroy
     void shutdown() {
         scheduler.shutdownNow();
+        handoff.shutdownNow();
         for (var room : rooms.values()) {
             for (var session : room.snapshot()) {
                 session.close(CloseCodes.GOING_AWAY);
