@@ -8,12 +8,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 
 import dev.sandbox.common.identity.GatewayIdentity;
 import dev.sandbox.common.identity.IdentityConfig;
@@ -59,37 +62,10 @@ class CallersTest {
         }
     }
 
+    /** The service's own settings, read as Quarkus reads them (their defaults name the test tokens' issuer and audience), with {@code jwksUrl}. */
     private static IdentityConfig config(URI jwksUrl) {
-        return new IdentityConfig() {
-            @Override
-            public String issuer() {
-                return GatewayTokens.ISSUER;
-            }
-
-            @Override
-            public String audience() {
-                return GatewayTokens.AUDIENCE;
-            }
-
-            @Override
-            public Duration clockSkew() {
-                return Duration.ofSeconds(30);
-            }
-
-            @Override
-            public Optional<String> publicKey() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<URI> jwksUrl() {
-                return Optional.of(jwksUrl);
-            }
-
-            @Override
-            public Duration jwksRefreshInterval() {
-                return Duration.ofSeconds(30);
-            }
-        };
+        return new SmallRyeConfigBuilder().withMapping(IdentityConfig.class).withConverter(Duration.class, 100, new DurationConverter())
+                .withSources(new PropertiesConfigSource(Map.of("sandbox.identity.jwks-url", jwksUrl.toString()), "test", 100)).build()
+                .getConfigMapping(IdentityConfig.class);
     }
 }
