@@ -1,6 +1,6 @@
 """./sandbox bench rag, the service half: ingest a corpus through the API and time it until every
 document is indexed (chunks/s), then time queries one after another (p50/p99 per mode).
-Usage: bench.py API GATEWAY CORPUS_DIR PAGES QUERIES OUT_JSON
+Usage: bench.py API GATEWAY CORPUS_DIR PAGES QUERIES OUT_JSON [WARMUP_PAGES]
 
 A client that holds on for the whole PostgreSQL manual (an hour or more on a crowded machine) must
 do what any long-lived client does: take a new token when the old one expires (401), wait and send
@@ -10,6 +10,7 @@ stops the bench with the service's problem+json: a document is never dropped wit
 import http.client, json, os, subprocess, sys, time, urllib.parse
 
 api, gateway, corpus, pages, queries, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+warmup_pages = int(sys.argv[7]) if len(sys.argv) > 7 else 0
 # One kept-alive connection, as any real client holds: a query's time is the service's, not a TCP handshake's.
 connection = http.client.HTTPConnection(urllib.parse.urlsplit(api).netloc, timeout=120)
 token = None
@@ -84,17 +85,62 @@ def queued_documents():
         cursor = page["next"]
 
 
+def service_pid():
+    status = subprocess.run([os.path.join(os.environ["SANDBOX_ROOT"], "sandbox"), "status"], capture_output=True, text=True).stdout
+    return next(line.split()[1] for line in status.splitlines() if line.split()[:1] == ["rag-service"])
+
+
+def cpu_of(stat_file):
+    """The name and CPU seconds (user + system) in a /proc stat file."""
+    with open(stat_file) as f:
+        text = f.read()
+    fields = text.rsplit(")", 1)[1].split()
+    return text[text.index("(") + 1:text.rindex(")")], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def service_cpu_seconds():
     """rag-service's CPU time so far (user + system, all its threads), from /proc; None if not found.
     On a shared machine CPU time per chunk moves far less between runs than chunks per second."""
     try:
-        status = subprocess.run([os.path.join(os.environ["SANDBOX_ROOT"], "sandbox"), "status"], capture_output=True, text=True).stdout
-        pid = next(line.split()[1] for line in status.splitlines() if line.split()[:1] == ["rag-service"])
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_of(f"/proc/{service_pid()}/stat")[1]
     except (KeyError, StopIteration, OSError, ValueError, IndexError):
         return None
+
+
+# Thread names as /proc shows them (cut at 15 characters), in groups of what they do.
+GROUPS = [("embed-", "the model (embedding threads)"), ("C2 Compiler", "JIT (C2)"), ("C1 Compiler", "JIT (C1)"),
+          ("rag-ingest-work", "ingest workers (parse, chunk, Lucene write, commit)"),
+          ("executor-thread", "HTTP worker threads (the POSTs, status polls)"), ("vert.x-eventloo", "event loops (HTTP, Redis)"),
+          ("Lucene Merge", "Lucene merges"), ("VM Thread", "GC and safepoints (VM Thread)")]
+
+
+def threads_cpu():
+    """The process' CPU seconds and, per live thread id, its name and CPU seconds; None if not found."""
+    try:
+        pid = service_pid()
+        threads = {}
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                threads[task] = cpu_of(f"/proc/{pid}/task/{task}/stat")
+            except OSError:
+                continue  # ended meanwhile
+        return cpu_of(f"/proc/{pid}/stat")[1], threads
+    except (KeyError, StopIteration, OSError, ValueError, IndexError):
+        return None
+
+
+def cpu_shares(before, after):
+    """Where the service's CPU went between two threads_cpu() readings, per group of threads. What
+    threads that ended meanwhile (Lucene's merge threads, idle HTTP threads) spent shows only in the
+    process' total: it is the total less what the live threads spent."""
+    if before is None or after is None:
+        return None
+    shares = {}
+    for task, (name, cpu) in after[1].items():
+        group = next((label for prefix, label in GROUPS if name.startswith(prefix)), "the rest")
+        shares[group] = shares.get(group, 0) + cpu - before[1].get(task, (name, 0))[1]
+    shares["threads that ended meanwhile (merges, HTTP threads)"] = after[0] - before[0] - sum(shares.values())
+    return {group: round(cpu, 1) for group, cpu in sorted(shares.items(), key=lambda kv: -kv[1]) if abs(cpu) >= 0.05}
 
 
 # The service ingests the project's docs/ when it starts: the bench waits for that to finish, so that
@@ -106,37 +152,52 @@ while (left := queued_documents()) > 0:
         said = left
     time.sleep(2)
 
-files = sorted(f for f in os.listdir(corpus) if f.endswith((".html", ".md")))[:pages]
-start, cpu_start = time.time(), service_cpu_seconds()
-ids = []
-for n, name in enumerate(files, 1):
-    with open(os.path.join(corpus, name), "rb") as f:
-        body = f.read()
-    kind = "text/html" if name.endswith(".html") else "text/markdown"
-    status, answer = call("POST", "/rag/documents?title=" + urllib.parse.quote(name), body, kind)
-    if status != 202:
-        sys.exit(f"POST {name}: {status} {answer}")
-    ids.append(answer["documentId"])
-    if n % 100 == 0:
-        say(f"{n} of {len(files)} pages posted ({time.time() - start:.0f} s)")
-# Waiting for the documents in the order they were sent, asking about the oldest still queued: about
-# one status request per document, so that polling takes little from the ingest it measures.
-chunks, failed, done = 0, [], 0
-for doc in ids:
-    while True:
-        status, answer = call("GET", "/rag/documents/" + doc)
-        if status != 200:
-            sys.exit(f"GET /rag/documents/{doc}: {status} {answer}")
-        if answer["status"] != "queued":
-            break
-        time.sleep(0.5)
-    chunks += answer.get("chunks", 0)
-    if answer["status"] == "failed":
-        failed.append({"documentId": doc, "title": answer.get("title"), "error": answer.get("error")})
-    done += 1
-    if done % 100 == 0:
-        say(f"{done} of {len(ids)} pages indexed, {chunks} chunks ({time.time() - start:.0f} s)")
-elapsed, cpu_end = time.time() - start, service_cpu_seconds()
+def ingest(files, start):
+    """Posts the pages one after another, then waits until all are indexed: (ids, chunks, failed)."""
+    ids = []
+    for n, name in enumerate(files, 1):
+        with open(os.path.join(corpus, name), "rb") as f:
+            body = f.read()
+        kind = "text/html" if name.endswith(".html") else "text/markdown"
+        status, answer = call("POST", "/rag/documents?title=" + urllib.parse.quote(name), body, kind)
+        if status != 202:
+            sys.exit(f"POST {name}: {status} {answer}")
+        ids.append(answer["documentId"])
+        if n % 100 == 0:
+            say(f"{n} of {len(files)} pages posted ({time.time() - start:.0f} s)")
+    # Waiting for the documents in the order they were sent, asking about the oldest still queued: about
+    # one status request per document, so that polling takes little from the ingest it measures.
+    chunks, failed, done = 0, [], 0
+    for doc in ids:
+        while True:
+            status, answer = call("GET", "/rag/documents/" + doc)
+            if status != 200:
+                sys.exit(f"GET /rag/documents/{doc}: {status} {answer}")
+            if answer["status"] != "queued":
+                break
+            time.sleep(0.5)
+        chunks += answer.get("chunks", 0)
+        if answer["status"] == "failed":
+            failed.append({"documentId": doc, "title": answer.get("title"), "error": answer.get("error")})
+        done += 1
+        if done % 100 == 0:
+            say(f"{done} of {len(ids)} pages indexed, {chunks} chunks ({time.time() - start:.0f} s)")
+    return ids, chunks, failed
+
+
+pages_all = sorted(f for f in os.listdir(corpus) if f.endswith((".html", ".md")))
+files = pages_all[:pages]
+# A warm-up, as the model gets one before its clock starts: other pages of the same corpus (none of
+# the measured ones, so the embedding cache holds none of their chunks), untimed. A young JVM spends
+# a good part of its first minutes compiling (JIT): that is the cost of a start, not of the pipeline.
+warmup = pages_all[pages:pages + warmup_pages]
+if warmup:
+    say(f"warming up on {len(warmup)} other pages (untimed)")
+    _, warm_chunks, _ = ingest(warmup, time.time())
+    say(f"warm-up: {warm_chunks} chunks")
+start, cpu_start, threads_start = time.time(), service_cpu_seconds(), threads_cpu()
+ids, chunks, failed = ingest(files, start)
+elapsed, cpu_end, threads_end = time.time() - start, service_cpu_seconds(), threads_cpu()
 cpu = cpu_end - cpu_start if cpu_start is not None and cpu_end is not None else None
 say(f"ingested {len(ids)} pages, {chunks} chunks in {elapsed:.1f} s ({len(failed)} failed)")
 
@@ -162,5 +223,6 @@ for mode in ("bm25", "vector", "hybrid"):
     latency[mode] = {"p50": times[len(times) // 2], "p99": times[min(len(times) - 1, int(len(times) * 0.99))], "n": len(times)}
 json.dump({"documents": len(ids), "chunks": chunks, "failed": failed, "seconds": elapsed, "chunks_per_s": chunks / elapsed,
            "cpu_seconds": cpu, "cpu_ms_per_chunk": cpu * 1000 / chunks if cpu is not None and chunks else None,
+           "cpu_by_threads": cpu_shares(threads_start, threads_end), "warmup_pages": len(warmup),
            "first_query_ms": first_ms, "latency": latency},
           open(out, "w"), indent=1)

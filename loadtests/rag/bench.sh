@@ -4,10 +4,11 @@
 #   eval    - recall@5 and MRR@10 of bm25, vector and hybrid over questions on the project's docs
 #   raw     - the model alone: embeddings/s (2 threads) over the chunks of the same corpus, as the
 #             service embeds them, and one embedding's latency
-#   ingest  - PAGES pages of the PostgreSQL manual (Debian's postgresql-doc-15) posted to the service,
-#             timed until all are indexed: chunks/s, beside the mean of the model's embeddings/s
-#             measured before and after; and rag-service's CPU time per chunk beside the model's CPU
-#             time per embedding (the figure a crowded machine moves least)
+#   ingest  - after an untimed warm-up on WARMUP other pages (the model gets one too), PAGES pages of
+#             the PostgreSQL manual (Debian's postgresql-doc-15) posted to the service, timed until
+#             all are indexed: chunks/s, beside the mean of the model's embeddings/s measured before
+#             and after; rag-service's CPU time per chunk beside the model's CPU time per embedding
+#             (the figure a crowded machine moves least), and where the service's CPU went, by thread
 #   query   - the first query after the ingest on its own, then 5 warm-up and QUERIES timed queries
 #             per mode, one at a time: p50/p99, beside one raw embedding measured
 #             again right after them (the same machine, the same minute: a busy machine moves both)
@@ -16,6 +17,7 @@ set -euo pipefail
 source "$SANDBOX_ROOT/loadtests/lib.sh"
 
 PAGES="${PAGES:-80}"
+WARMUP="${WARMUP:-20}"
 QUERIES="${QUERIES:-100}"
 CORPUS="${CORPUS:-/usr/share/doc/postgresql-doc-15/html}"
 REPORT="$(report_dir rag)"
@@ -48,7 +50,7 @@ rag="$(eval "$("$SANDBOX" env rag-service)"; echo "$QUARKUS_HTTP_PORT")"
 say "ingesting $PAGES pages of $CORPUS, then $QUERIES queries per mode"
 # bench.py takes its tokens from the gateway (and new ones when they expire) and waits for the
 # service's own seed documents (docs/, ingested at start) before it times anything.
-python3 "$SANDBOX_ROOT/loadtests/rag/bench.py" "http://127.0.0.1:$rag" "http://127.0.0.1:$gw" "$CORPUS" "$PAGES" "$QUERIES" "$REPORT/service.json"
+python3 "$SANDBOX_ROOT/loadtests/rag/bench.py" "http://127.0.0.1:$rag" "http://127.0.0.1:$gw" "$CORPUS" "$PAGES" "$QUERIES" "$REPORT/service.json" "$WARMUP"
 RSS="$("$SANDBOX" status 2>/dev/null | awk '$1 == "rag-service" {print $5}')"
 say "the raw model again, right after the queries"
 raw_model "$REPORT/model-after.log" 'RawEmbeddingBench'
@@ -77,7 +79,18 @@ if s.get("cpu_ms_per_chunk") and raw_cpus:
     print(f"| ingest, CPU time | {s['cpu_seconds']:.0f} s of rag-service's CPU | {s['cpu_ms_per_chunk']:.1f} ms per chunk"
           f" | {raw_cpu:.1f} ms per embedding (the model's JVM, mean of before and after) | {raw_cpu / s['cpu_ms_per_chunk']:.2f} |")
 print(f"| first query after the ingest (cold) | 1 query | {s['first_query_ms']:.1f} ms | | |")
+if s.get("warmup_pages"):
+    print(f"| warm-up before the timed ingest | {s['warmup_pages']} other pages, untimed | | | |")
 print(f"| rag-service RSS after ingest | {rss} | | | |")
+PY
+python3 - "$REPORT/service.json" >> "$REPORT/report.md" <<'PY'
+import json, sys
+shares = json.load(open(sys.argv[1])).get("cpu_by_threads")
+if shares:
+    total = sum(shares.values())
+    print("\nrag-service's CPU during the timed ingest, by thread:\n\n| threads | CPU | share |\n|---|---:|---:|")
+    for group, cpu in shares.items():
+        print(f"| {group} | {cpu:.1f} s | {100 * cpu / total:.1f} % |")
 PY
 printf '\n%s\n' "$EVAL" >> "$REPORT/report.md"
 ratio "$REPORT" "RAG ingest chunks/s / raw embeddings/s" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["chunks_per_s"])' "$REPORT/service.json")" "$(python3 -c 'import sys; print((float(sys.argv[1]) + float(sys.argv[2])) / 2)' \

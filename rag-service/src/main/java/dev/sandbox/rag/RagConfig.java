@@ -53,10 +53,13 @@ public interface RagConfig {
         int prefetch();
 
         /**
-         * Jobs processed at once, each on a consumer channel of its own: while one document is parsed,
-         * written and committed, another keeps the embedding threads busy.
+         * Jobs processed at once, each on a consumer channel of its own: while documents are parsed,
+         * written and committed, others keep the embedding threads fed. More workers than embedding
+         * threads, because a document's chunks reach those threads in one burst, after its parse:
+         * with as many workers as threads, both are often parsing or committing at once, and the
+         * model waits.
          */
-        @WithDefault("2")
+        @WithDefault("4")
         int workers();
 
         /** The largest document accepted, in bytes of UTF-8. */

@@ -23,8 +23,8 @@ import dev.sandbox.common.problem.ProblemException;
  * gateway (or forged its headers) is a 401, never trusted.
  *
  * <p>Keys come from {@code sandbox.identity.public-key}, or are fetched from
- * {@code sandbox.identity.jwks-url} on first use and again, at most once per refresh interval, when
- * a token fails with the keys held (the gateway may have restarted with a new key). While the JWKS
+ * {@code sandbox.identity.jwks-url} on first use (or before it, at start: {@link #fetchKeys()}) and
+ * again, at most once per refresh interval, when a token fails with the keys held (the gateway may have restarted with a new key). While the JWKS
  * cannot be fetched, callers get a 503 {@code identity-unavailable}: their tokens may be fine.
  * Verification itself is CPU only; a fetch blocks, so call this off the event loop.
  */
@@ -73,6 +73,24 @@ public class GatewayIdentity {
                 throw refused;
             }
             return fresher.verifier().verify(raw).identity();
+        }
+    }
+
+    /**
+     * Fetches the gateway's keys now if none are held yet, so that a service can have them before
+     * its first request: called at start, and again after a pause while it returns false. Returns
+     * false only when a fetch was needed and failed; true when keys are held, or there is no JWKS
+     * URL to fetch from.
+     */
+    public boolean fetchKeys() {
+        if (keys.get() != null || config.jwksUrl().isEmpty()) {
+            return true;
+        }
+        try {
+            refreshedAfter(null);
+            return true;
+        } catch (ProblemException unavailable) {
+            return false;
         }
     }
 

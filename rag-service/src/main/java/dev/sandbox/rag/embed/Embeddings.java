@@ -199,18 +199,20 @@ public class Embeddings implements Wordpieces {
         return found;
     }
 
-    /** All the new vectors in one pipelined batch: one round trip for a document, not one per chunk. */
+    /**
+     * All the new vectors in one pipelined batch (one round trip for a document, not one per chunk),
+     * sent and not waited for: the vectors are in hand, and nothing the caller does next depends on
+     * the cache holding them. A write that fails costs only a later embedding.
+     */
     private void save(LinkedHashMap<String, String> entries) {
         if (!config.cache() || entries.isEmpty()) {
             return;
         }
-        try {
-            var ttl = String.valueOf(config.cacheTtl().toSeconds());
-            client.batchAndAwait(entries.entrySet().stream()
-                    .map(entry -> Request.cmd(Command.SETEX).arg(entry.getKey()).arg(ttl).arg(entry.getValue())).toList());
-        } catch (RuntimeException e) {
-            LOG.warnf("embedding cache unavailable (%s): vectors not cached", e.getClass().getSimpleName());
-        }
+        var ttl = String.valueOf(config.cacheTtl().toSeconds());
+        client.batch(entries.entrySet().stream()
+                .map(entry -> Request.cmd(Command.SETEX).arg(entry.getKey()).arg(ttl).arg(entry.getValue())).toList())
+                .subscribe().with(written -> {
+                }, failure -> LOG.warnf("embedding cache unavailable (%s): vectors not cached", failure.getClass().getSimpleName()));
     }
 
     private ValueCommands<String, String> values() {

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,6 +61,12 @@ public class IngestQueue {
     private final IngestWorker worker;
     private final ObjectMapper json;
     private final ConnectionFactory factory = new ConnectionFactory();
+    /**
+     * The threads that run the consumers' deliveries, one per worker. The client's default pool is
+     * sized by the machine's cores: on two cores it had two threads, and no more than two jobs ran
+     * at once, whatever {@code workers} said.
+     */
+    private final ExecutorService deliveries;
     private final MeterRegistry registry;
     private final MessagingTracer tracing;
     private volatile Connection connection;
@@ -84,6 +92,8 @@ public class IngestQueue {
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
         factory.setNetworkRecoveryInterval(1_000);
+        this.deliveries = Executors.newFixedThreadPool(Math.max(1, this.config.workers()),
+                Thread.ofPlatform().name("rag-ingest-worker-", 0).daemon().factory());
     }
 
     void start(@Observes StartupEvent event) {
@@ -107,7 +117,7 @@ public class IngestQueue {
     }
 
     private synchronized void connect() throws IOException, TimeoutException {
-        var opened = factory.newConnection("rag-service");
+        var opened = factory.newConnection(deliveries, "rag-service");
         try {
             var admin = opened.createChannel();
             declare(admin);
@@ -294,5 +304,6 @@ public class IngestQueue {
                 // Stopping: unacknowledged jobs go back to the queue.
             }
         }
+        deliveries.shutdown();
     }
 }

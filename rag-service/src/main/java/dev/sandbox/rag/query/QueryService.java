@@ -175,7 +175,7 @@ public class QueryService {
 
     private Written none(String subject, String question, List<Citation> citations, int embeddingTokens, Listener listener) {
         var usage = new Usage(tokens.count(question), 0, embeddingTokens);
-        quotas.settle(quotas.reserve(subject, usage.total()), subject, usage);
+        quotas.charge(subject, usage);
         listener.citations(citations);
         return new Written("", false, 0, usage);
     }
@@ -190,7 +190,7 @@ public class QueryService {
         var text = kept.isEmpty() ? ExtractiveAnswerer.DONT_KNOW : String.join(" ", kept);
         var prompt = tokens.count(question) + citationTokens;
         var usage = new Usage(prompt, tokens.count(text), embeddingTokens);
-        quotas.settle(quotas.reserve(subject, usage.total()), subject, usage);
+        quotas.charge(subject, usage);
         listener.citations(citations);
         if (kept.isEmpty()) {
             listener.piece(text);

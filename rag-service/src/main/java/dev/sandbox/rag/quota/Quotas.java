@@ -23,17 +23,42 @@ import dev.sandbox.rag.RagConfig;
 
 /**
  * Per-caller limits in Redis, in fixed one-minute windows: requests per minute and tokens per
- * minute. Counting is one {@code INCRBY} per limit, atomic in Redis, so N concurrent callers (on any
- * number of instances) never get past the limit together: the request that takes the counter over
- * is refused and its increment undone. Tokens are reserved up front at an upper bound of what the
- * request can cost, and what it did not use is given back after: the limit holds even before the
- * cost is known. A refusal is a 429 with {@code Retry-After} (seconds to the next window). Usage
+ * minute. Counting is one script per limit (an {@code INCRBY}, undone when over the limit), atomic in
+ * Redis and one round trip, so N concurrent callers (on any number of instances) never get past the
+ * limit together: the request that takes the counter over is refused and its increment undone.
+ * A cost known before the answer leaves is charged with the day's usage in the same script; an
+ * LLM's, known only after, is reserved up front at an upper bound of what the request can cost, and
+ * what it did not use is given back after: the limit holds even before the cost is known. A refusal is a 429 with {@code Retry-After} (seconds to the next window). Usage
  * per caller and day is kept for a week ({@code GET /rag/usage}).
  */
 @ApplicationScoped
 public class Quotas {
 
     private static final Logger LOG = Logger.getLogger(Quotas.class);
+    /** A day's usage is kept a week, and a day more. */
+    private static final int USAGE_TTL_SECONDS = 8 * 24 * 3600;
+    /**
+     * Takes ARGV[1] from the window counter KEYS[1] if the count stays within ARGV[2] (the first take
+     * of a window sets its expiry); returns 1 if taken, 0 if not (the counter as it was). With KEYS[2],
+     * a day's usage, and ARGV[3..6] (prompt, completion and embedding tokens, its TTL), a take also
+     * adds to the day's usage. One round trip, atomic in Redis.
+     */
+    private static final String TAKE = """
+            local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+            if count == tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], 120) end
+            if count > tonumber(ARGV[2]) then
+              redis.call('DECRBY', KEYS[1], ARGV[1])
+              return 0
+            end
+            if KEYS[2] then
+              redis.call('HINCRBY', KEYS[2], 'requests', 1)
+              redis.call('HINCRBY', KEYS[2], 'promptTokens', ARGV[3])
+              redis.call('HINCRBY', KEYS[2], 'completionTokens', ARGV[4])
+              redis.call('HINCRBY', KEYS[2], 'embeddingTokens', ARGV[5])
+              redis.call('EXPIRE', KEYS[2], ARGV[6])
+            end
+            return 1
+            """;
 
     private final RedisDataSource redis;
     private final Redis client;
@@ -48,28 +73,39 @@ public class Quotas {
 
     /** Counts one request; 429 when the caller has used this minute's requests. */
     public void countRequest(String subject) {
-        var minute = minute();
-        var key = "rag:quota:" + subject + ":req:" + minute;
-        var count = increment(key, 1);
-        if (count > config.requestsPerMinute()) {
-            redis.value(Long.class).decrby(key, 1);
+        var key = "rag:quota:" + subject + ":req:" + minute();
+        if (!taken(Request.cmd(Command.EVAL).arg(TAKE).arg(1).arg(key).arg(1).arg(config.requestsPerMinute()))) {
             throw refused("requests", config.requestsPerMinute());
         }
     }
 
     /** Reserves {@code tokens} of this minute's budget; 429 when they do not fit. */
     public Reservation reserve(String subject, int tokens) {
-        var key = "rag:quota:" + subject + ":tok:" + minute();
-        if (tokens > config.tokensPerMinute()) {
-            throw new ProblemException(413, "request-too-costly", "Request too costly",
-                    "This request may cost " + tokens + " tokens, more than the " + config.tokensPerMinute() + " allowed per minute.");
-        }
-        var count = increment(key, tokens);
-        if (count > config.tokensPerMinute()) {
-            redis.value(Long.class).decrby(key, tokens);
+        var key = tokenKey(subject);
+        tooCostly(tokens);
+        if (!taken(Request.cmd(Command.EVAL).arg(TAKE).arg(1).arg(key).arg(tokens).arg(config.tokensPerMinute()))) {
             throw refused("tokens", config.tokensPerMinute());
         }
         return new Reservation(key, tokens);
+    }
+
+    /**
+     * Charges a cost known before the answer leaves (the extractive answerer's, or citations alone):
+     * this minute's tokens and the day's usage in one round trip, so a refused request adds nothing
+     * to the day's usage. 429 when the tokens do not fit.
+     */
+    public void charge(String subject, Usage usage) {
+        var tokens = usage.total();
+        tooCostly(tokens);
+        if (!taken(Request.cmd(Command.EVAL).arg(TAKE).arg(2).arg(tokenKey(subject)).arg(dayKey(subject)).arg(tokens)
+                .arg(config.tokensPerMinute()).arg(usage.promptTokens()).arg(usage.completionTokens()).arg(usage.embeddingTokens())
+                .arg(USAGE_TTL_SECONDS))) {
+            throw refused("tokens", config.tokensPerMinute());
+        }
+    }
+
+    private boolean taken(Request take) {
+        return client.sendAndAwait(take).toInteger() == 1;
     }
 
     /** Tokens reserved in one window; {@link #settle} gives back what was not used. */
@@ -79,7 +115,7 @@ public class Quotas {
     /** Gives back what was reserved and not used, and adds the usage to the day's: one pipelined round trip. */
     public void settle(Reservation reservation, String subject, Usage usage) {
         var unused = reservation.tokens() - Math.min(reservation.tokens(), usage.total());
-        var day = "rag:usage:" + subject + ":" + LocalDate.now(clock);
+        var day = dayKey(subject);
         var commands = new ArrayList<Request>();
         if (unused > 0) {
             commands.add(Request.cmd(Command.DECRBY).arg(reservation.key()).arg(unused));
@@ -88,7 +124,7 @@ public class Quotas {
         commands.add(Request.cmd(Command.HINCRBY).arg(day).arg("promptTokens").arg(usage.promptTokens()));
         commands.add(Request.cmd(Command.HINCRBY).arg(day).arg("completionTokens").arg(usage.completionTokens()));
         commands.add(Request.cmd(Command.HINCRBY).arg(day).arg("embeddingTokens").arg(usage.embeddingTokens()));
-        commands.add(Request.cmd(Command.EXPIRE).arg(day).arg(8 * 24 * 3600));
+        commands.add(Request.cmd(Command.EXPIRE).arg(day).arg(USAGE_TTL_SECONDS));
         try {
             client.batchAndAwait(commands);
         } catch (RuntimeException e) {
@@ -127,14 +163,19 @@ public class Quotas {
         return result;
     }
 
-    private long increment(String key, int by) {
-        var values = redis.value(Long.class);
-        var count = values.incrby(key, by);
-        if (count == by) {
-            // The window's first increment sets its expiry; the window's key name changes each minute.
-            redis.key().expire(key, 120);
+    private String tokenKey(String subject) {
+        return "rag:quota:" + subject + ":tok:" + minute();
+    }
+
+    private String dayKey(String subject) {
+        return "rag:usage:" + subject + ":" + LocalDate.now(clock);
+    }
+
+    private void tooCostly(int tokens) {
+        if (tokens > config.tokensPerMinute()) {
+            throw new ProblemException(413, "request-too-costly", "Request too costly",
+                    "This request may cost " + tokens + " tokens, more than the " + config.tokensPerMinute() + " allowed per minute.");
         }
-        return count;
     }
 
     private long minute() {

@@ -181,7 +181,9 @@ class LlmAnswerTest {
                 .statusCode(200).extract().jsonPath();
         assertThat(response.getString("citations[0].documentId")).isEqualTo(document[0]);
         assertThat(response.getInt("usage.embeddingTokens")).isPositive();
-        assertThat(redis.key().keys("rag:emb:openai:" + OpenAiStandIn.EMBEDDING_MODEL + ":*")).isNotEmpty();
+        // The cache is written after the vectors are in hand, without waiting for Redis' answer.
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(redis.key().keys("rag:emb:openai:" + OpenAiStandIn.EMBEDDING_MODEL + ":*")).isNotEmpty());
     }
 
     @Test
