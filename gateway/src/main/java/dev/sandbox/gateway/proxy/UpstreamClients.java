@@ -17,6 +17,11 @@ import dev.sandbox.gateway.GatewayConfig;
  * The Vert.x clients the gateway talks to upstreams with: non-blocking, pooled keep-alive
  * connections per upstream instance, on Quarkus' own Vert.x, so that OpenTelemetry makes a client
  * span for each upstream call and injects its {@code traceparent}.
+ *
+ * <p>One client serves every event loop without handing answers between them: its pool opens a
+ * connection on the event loop of the request that needs it, and gives a request a free connection of
+ * its own loop before any other (another loop's only when the pool is full), so an upstream call is
+ * written and answered on the request's own thread. {@code gateway.upstream.pool-size} is shared by the loops.
  */
 @ApplicationScoped
 public class UpstreamClients {

@@ -1,10 +1,8 @@
 package dev.sandbox.gateway.ratelimit;
 
-import java.net.URI;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.sandbox.gateway.GatewayConfig;
@@ -24,7 +21,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
 
 /**
  * The limit of a request: the caller's tier on the route (the route may override the tier's
@@ -49,11 +46,10 @@ public class RateLimits {
 
     private final LoopConnections redis;
 
-    public RateLimits(GatewayConfig gateway, Vertx vertx, @ConfigProperty(name = "quarkus.redis.hosts") Set<URI> redisHosts,
-                      MeterRegistry metrics) {
+    public RateLimits(GatewayConfig gateway, Redis quarkusRedis, QuarkusRedisOptions redisOptions, MeterRegistry metrics) {
         this.config = gateway.rateLimit();
         this.routes = gateway.routes();
-        this.redis = new LoopConnections(vertx, redisHosts);
+        this.redis = new LoopConnections(quarkusRedis, redisOptions);
         for (var algorithm : Algorithm.values()) {
             var limiter = new RedisRateLimiter(algorithm, redis);
             limiters.put(algorithm, limiter);

@@ -18,6 +18,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientResponse;
 
 /**
@@ -25,6 +27,9 @@ import io.vertx.core.http.HttpClientResponse;
  * programmatic API: the annotations would give one breaker per method, shared by every upstream,
  * so one dead instance would cut traffic to the healthy ones too. Only {@link UpstreamUnavailable}
  * and timeouts count as failures: a 4xx or a 500 is the upstream answering, not the upstream being down.
+ *
+ * <p>The guard hands nothing to another thread: the call starts on the caller's thread and its outcome
+ * passes the breaker and the bulkhead on the thread that completes it.
  */
 @ApplicationScoped
 public class UpstreamGuards {
@@ -42,10 +47,22 @@ public class UpstreamGuards {
         this.metrics = metrics;
     }
 
-    /** Runs {@code call} through the upstream's breaker and bulkhead. */
+    /** Runs {@code call} through the upstream's breaker and bulkhead, on the caller's Vert.x context. */
     public Uni<HttpClientResponse> call(Upstream upstream, Supplier<Uni<HttpClientResponse>> call) {
         var guard = guards.computeIfAbsent(upstream.id(), id -> create(upstream));
-        return Uni.createFrom().deferred(() -> guard.get(call));
+        var caller = Vertx.currentContext();
+        return Uni.createFrom().deferred(() -> guard.get(() -> onContext(caller, call)));
+    }
+
+    /**
+     * A call the bulkhead queued starts when another call frees its slot, on that call's thread: it is
+     * sent back to its own request's context (its loop, its trace), the only case that crosses threads.
+     */
+    private static Uni<HttpClientResponse> onContext(Context caller, Supplier<Uni<HttpClientResponse>> call) {
+        if (caller == null || Vertx.currentContext() == caller) {
+            return call.get();
+        }
+        return Uni.createFrom().deferred(call::get).runSubscriptionOn(task -> caller.runOnContext(ignored -> task.run()));
     }
 
     private TypedGuard<Uni<HttpClientResponse>> create(Upstream upstream) {
@@ -76,8 +93,12 @@ public class UpstreamGuards {
                     .limit(config.bulkhead().limit())
                     .queueSize(config.bulkhead().queue())
                     .done()
-                // Everything here is non-blocking: stay on the event loop.
-                .withThreadOffload(false)
+                // Everything here is non-blocking. Without offload, SmallRye remembers the caller's event
+                // loop and runs the call, then its outcome, as two tasks queued to that loop (Vert.x'
+                // runOnContext never runs inline). "Offloading" to the caller's own thread runs the call
+                // at once and completes it on the thread the answer arrives on: the request's own loop.
+                .withThreadOffload(true)
+                .withThreadOffloadExecutor(Runnable::run)
                 .build();
     }
 }

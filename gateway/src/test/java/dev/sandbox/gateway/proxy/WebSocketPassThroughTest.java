@@ -61,21 +61,34 @@ class WebSocketPassThroughTest {
                 .allMatch(request -> "user:alice".equals(request.headers().get("x-auth-subject")));
     }
 
-    /** A chat node sends its welcome the moment the socket opens: before the gateway has the client's socket. */
+    /**
+     * A chat node sends its welcome the moment the socket opens: before the gateway has the client's socket.
+     * Each socket is closed both ways before the next opens (the client reads the close the gateway carries
+     * back from the upstream), so none is left open for the server to wait on when it stops.
+     */
     @Test
     void aFrameTheUpstreamSendsOnOpenReachesTheClient() throws Exception {
         for (int attempt = 0; attempt < 20; attempt++) {
             var first = new CompletableFuture<String>();
+            var closed = new CompletableFuture<Integer>();
             var socket = connect("/api/test/ws?greet", new WebSocket.Listener() {
                 @Override
                 public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                     first.complete(data.toString());
+                    webSocket.request(1);
+                    return null;
+                }
+
+                @Override
+                public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                    closed.complete(statusCode);
                     return null;
                 }
             });
 
             assertThat(first).as("attempt " + attempt).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("welcome");
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+            assertThat(closed).as("attempt " + attempt).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(WebSocket.NORMAL_CLOSURE);
         }
     }
 
