@@ -12,6 +12,7 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.sandbox.common.identity.GatewayIdentity;
 import dev.sandbox.common.identity.Identity;
+import dev.sandbox.common.work.Backoff;
 
 /**
  * Who calls rag-service: the gateway's identity (its token, or the token it mints for an API-key
@@ -28,6 +29,7 @@ public class Callers {
 
     public static final String SCOPE = "rag";
     private static final Logger LOG = Logger.getLogger(Callers.class);
+    private static final Backoff PAUSES = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
 
     private final GatewayIdentity identity;
     private volatile boolean stopping;
@@ -50,17 +52,15 @@ public class Callers {
 
     /** Until the keys are held: 100 ms between the first tries, doubling up to 5 s. */
     void fetchKeys() {
-        var pause = Duration.ofMillis(100);
         for (var tries = 1; !stopping && !identity.fetchKeys(); tries++) {
             if (tries == 1) {
                 LOG.info("the gateway's keys are not there yet; fetching them again until they are");
             }
             try {
-                Thread.sleep(pause);
+                Thread.sleep(PAUSES.ceiling(tries));
             } catch (InterruptedException e) {
                 return;
             }
-            pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : pause.multipliedBy(2);
         }
     }
 }
