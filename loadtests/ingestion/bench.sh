@@ -59,8 +59,11 @@ echo "== 2/3 throughput, $ROUNDS rounds: the service ($VUS clients, $DURATION) t
 : > "$REPORT/rounds.tsv"
 for round in $(seq 1 "$ROUNDS"); do
   cpu_mark "$REPORT" "service-$round" "$API_PID"; cpu_mark "$REPORT" "broker-service-$round" "$KAFKA_PID"
-  "$K6" run --quiet -e URL="$URL" -e VUS="$VUS" -e DURATION="$DURATION" -e RECORD_SIZE="$RECORD_SIZE" -e IDS="round$round" \
-    --summary-export "$REPORT/k6-$round.json" "$HERE/ingest.js" > "$REPORT/k6-$round.txt"
+  # k6 in a subshell, as the perf test below: its CPU per event is the load generator's share of the cores.
+  ( cpu_mark "$REPORT" "k6-$round" "$BASHPID"
+    "$K6" run --quiet -e URL="$URL" -e VUS="$VUS" -e DURATION="$DURATION" -e RECORD_SIZE="$RECORD_SIZE" -e IDS="round$round" \
+      --summary-export "$REPORT/k6-$round.json" "$HERE/ingest.js" > "$REPORT/k6-$round.txt"
+    cpu_mark "$REPORT" "k6-$round" "$BASHPID" )
   cpu_mark "$REPORT" "service-$round" "$API_PID"; cpu_mark "$REPORT" "broker-service-$round" "$KAFKA_PID"
   read -r SERVICE_RATE SERVICE_EVENTS < <("$PYTHON" -c "import json; m=json.load(open('$REPORT/k6-$round.json'))['metrics']['events_accepted']; print(round(m['rate']), round(m['count']))")
   curl -sS "$URL/q/metrics" | grep -E "^kafka_producer_(${BATCHING//./_})\{.*client_id=\"ingestion-intake\"" \
@@ -82,13 +85,14 @@ for round in $(seq 1 "$ROUNDS"); do
   # CPU per event, each producer beside the broker's share in the same interval.
   CPU_SERVICE="$(cpu_per_request "$REPORT" "service-$round" "$SERVICE_EVENTS" "ingestion-service, CPU per event, round $round" "µs CPU/event")"
   CPU_PERF="$(cpu_per_request "$REPORT" "producer-perf-test-$round" "$PERF_RECORDS" "kafka-producer-perf-test, CPU per event, round $round" "µs CPU/event")"
+  CPU_K6="$(cpu_per_request "$REPORT" "k6-$round" "$SERVICE_EVENTS" "k6 (the service's load generator), CPU per event, round $round" "µs CPU/event")"
   CPU_BROKER_SERVICE="$(cpu_per_request "$REPORT" "broker-service-$round" "$SERVICE_EVENTS" "broker during the service's run, CPU per event, round $round" "µs CPU/event")"
   CPU_BROKER_PERF="$(cpu_per_request "$REPORT" "broker-perf-test-$round" "$PERF_RECORDS" "broker during kafka-producer-perf-test, CPU per event, round $round" "µs CPU/event")"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$SERVICE_RATE" "$KAFKA_RATE" "$CPU_SERVICE" "$CPU_PERF" \
     "$CPU_BROKER_SERVICE" "$CPU_BROKER_PERF" "$(uptime | sed -E 's/.*load average: ([0-9.]+).*/\1/')" >> "$REPORT/rounds.tsv"
   echo "   round $round: service $SERVICE_RATE events/s, perf test $KAFKA_RATE records/s," \
     "ratio $(awk -v a="$SERVICE_RATE" -v b="$KAFKA_RATE" 'BEGIN { printf "%.2f", a / b }');" \
-    "CPU per event: service $CPU_SERVICE µs, perf test $CPU_PERF µs"
+    "CPU per event: service $CPU_SERVICE µs (k6 $CPU_K6 µs), perf test $CPU_PERF µs"
   paste -d' ' "$REPORT/batching-service-$round.txt" | sed 's/^/     service: /'
   sed -E 's/^producer-metrics:([a-z-]+):.*: */\1 /' "$REPORT/batching-perf-test-$round.txt" | paste -sd' ' | sed 's/^/     perf test: /'
 done

@@ -15,12 +15,20 @@ export const options = {
   summaryTrendStats: ['avg', 'p(50)', 'p(99)', 'max'],
 };
 
-function upload(vu, iteration) {
+// The body is built once, with a placeholder where each upload's own id prefix goes: the load
+// generator shares the service's two cores, and building 1,000 lines in JavaScript per upload cost
+// it about 3 µs of CPU per event, a fifth of what the service spends on one. One replaceAll (native
+// code) per upload costs a tenth of that; every upload still carries ids of its own.
+const TEMPLATE = (() => {
   const lines = [];
   for (let i = 0; i < PER_UPLOAD; i++) {
-    lines.push(`{"id":"${IDS}-${vu}-${iteration}-${i}","type":"t${i % 5}","source":"s${i % 16}","payload":{"p":"${pad}"}}`);
+    lines.push(`{"id":"@ID@-${i}","type":"t${i % 5}","source":"s${i % 16}","payload":{"p":"${pad}"}}`);
   }
   return lines.join('\n') + '\n';
+})();
+
+function upload(vu, iteration) {
+  return TEMPLATE.replaceAll('@ID@', `${IDS}-${vu}-${iteration}`);
 }
 
 export default function () {
