@@ -1,7 +1,12 @@
 package dev.sandbox.ingestion.parse;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.sandbox.ingestion.event.ExactJson;
 
@@ -9,12 +14,26 @@ import dev.sandbox.ingestion.event.ExactJson;
 final class Json {
 
     private static final String DUPLICATE = "Duplicate field '";
+    /** By record size: in practice one, the configured size. */
+    private static final Map<Integer, ObjectMapper> MAPPERS = new ConcurrentHashMap<>();
 
     private Json() {
     }
 
+    /**
+     * Built once and shared by every upload: a mapper is costly to build, and it finds and caches
+     * its deserializers as it is used (thread-safe once configured).
+     */
     static ObjectMapper mapper(int maxRecordBytes) {
-        return ExactJson.mapper(maxRecordBytes);
+        return MAPPERS.computeIfAbsent(maxRecordBytes, ExactJson::mapper);
+    }
+
+    /**
+     * Reads one record into a tree with the mapper's rules: the root deserializer is found once,
+     * where {@code ObjectMapper.readTree} looks it up again for every record.
+     */
+    static ObjectReader treeReader(int maxRecordBytes) {
+        return mapper(maxRecordBytes).readerFor(JsonNode.class);
     }
 
     /** Why a record's JSON was refused. */

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sandbox.ingestion.event.RecordError;
@@ -17,7 +17,7 @@ import dev.sandbox.ingestion.event.RecordError;
 public final class NdjsonReader implements RecordReader {
 
     private final InputStream in;
-    private final ObjectMapper mapper;
+    private final ObjectReader json;
     private final byte[] chunk = new byte[64 * 1024];
     private int position;
     private int limit;
@@ -28,7 +28,7 @@ public final class NdjsonReader implements RecordReader {
     public NdjsonReader(InputStream in, int maxRecordBytes) {
         this.in = in;
         this.maxLineBytes = maxRecordBytes;
-        this.mapper = Json.mapper(maxRecordBytes);
+        this.json = Json.treeReader(maxRecordBytes);
     }
 
     @Override
@@ -50,7 +50,7 @@ public final class NdjsonReader implements RecordReader {
                 continue;
             }
             try {
-                var node = mapper.readTree(line, 0, length);
+                var node = json.readTree(line, 0, length);
                 if (node instanceof ObjectNode fields) {
                     return ParsedRecord.of(lineNumber, "", fields);
                 }
