@@ -1,12 +1,6 @@
 package dev.sandbox.chat.store;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sandbox.chat.ChatConfig;
+import dev.sandbox.common.redis.LuaScript;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -42,10 +37,10 @@ public class MessageStore {
     private final ObjectMapper json;
     private final ChatConfig config;
     private final Keys keys;
-    private final Script post = script("post.lua");
-    private final Script head = script("head.lua");
-    private final Script ack = script("ack.lua");
-    private final Script rotate = script("rotate.lua");
+    private final LuaScript post = LuaScript.resource(MessageStore.class, "/chat/post.lua");
+    private final LuaScript head = LuaScript.resource(MessageStore.class, "/chat/head.lua");
+    private final LuaScript ack = LuaScript.resource(MessageStore.class, "/chat/ack.lua");
+    private final LuaScript rotate = LuaScript.resource(MessageStore.class, "/chat/rotate.lua");
 
     public MessageStore(RedisDataSource redis, ObjectMapper json, ChatConfig config) {
         this.redis = redis;
@@ -154,55 +149,19 @@ public class MessageStore {
         return Long.parseLong(frame.substring(FRAME_PREFIX.length(), end));
     }
 
-    /**
-     * EVALSHA: Redis runs the script it cached, without receiving and hashing its text on every
-     * call; a Redis that does not have it (restarted, flushed) answers NOSCRIPT, and EVAL sends it.
-     */
-    private Response eval(Script script, List<String> keyList, List<String> args) {
-        var all = new ArrayList<String>(2 + keyList.size() + args.size());
-        all.add(script.sha1());
-        all.add(String.valueOf(keyList.size()));
-        all.addAll(keyList);
-        all.addAll(args);
-        try {
-            return redis.execute("EVALSHA", all.toArray(String[]::new));
-        } catch (RuntimeException e) {
-            if (!noScript(e)) {
-                throw e;
-            }
-            all.set(0, script.text());
-            return redis.execute("EVAL", all.toArray(String[]::new));
-        }
-    }
-
-    private static boolean noScript(Throwable failure) {
-        for (var cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A script's text and the SHA-1 Redis caches it under. */
-    private record Script(String text, String sha1) {
+    /** The script by its digest, its text only when Redis does not have it (see {@link LuaScript}). */
+    private Response eval(LuaScript script, List<String> keyList, List<String> args) {
+        return script.run((command, scriptOrDigest) -> {
+            var all = new ArrayList<String>(2 + keyList.size() + args.size());
+            all.add(scriptOrDigest);
+            all.add(String.valueOf(keyList.size()));
+            all.addAll(keyList);
+            all.addAll(args);
+            return redis.execute(command.name(), all.toArray(String[]::new));
+        });
     }
 
     private static String newEpoch() {
         return UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static Script script(String name) {
-        try (var in = MessageStore.class.getResourceAsStream("/chat/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing script " + name);
-            }
-            var bytes = in.readAllBytes();
-            return new Script(new String(bytes, StandardCharsets.UTF_8), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
