@@ -155,12 +155,14 @@ public final class ServiceProcess {
      * generation of 64 MB: in the default's 17 MB of eden, records waiting for Kafka's answer outlived
      * a young collection twenty times a second, filled the old generation with garbage (RSS up by
      * 56-97 MB over a 1 GB upload) and paused the service 8.7 % of the time; with 64 MB, 8 MB and
-     * 3.4 % (docs/ingestion.md, "Memory").
+     * 3.4 % (docs/ingestion.md, "Memory"). rag-service compiles with C1 only too: C2 took 13 to 16 % of
+     * its CPU in a timed ingest after a warm-up, more than its ingest workers (docs/rag.md, "Measured").
      */
     private static final Map<String, String> JVM_OPTIONS = Map.of(
             "chat-service", DEFAULT_JVM_OPTIONS + " -XX:TieredStopAtLevel=1",
             "chat-service-2", DEFAULT_JVM_OPTIONS + " -XX:TieredStopAtLevel=1",
-            "ingestion-service", "-Xms128m -Xmx384m -Xmn64m -XX:+UseSerialGC");
+            "ingestion-service", "-Xms128m -Xmx384m -Xmn64m -XX:+UseSerialGC",
+            "rag-service", DEFAULT_JVM_OPTIONS + " -XX:TieredStopAtLevel=1");
 
     /** Starts the jar; {@code environment} must hold the service's own port (see {@link #allocatePort()}). */
     public void start(Path root, Map<String, String> environment) {
