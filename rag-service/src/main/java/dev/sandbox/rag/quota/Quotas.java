@@ -19,6 +19,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 
 import dev.sandbox.common.problem.ProblemException;
+import dev.sandbox.common.redis.LuaScript;
 import dev.sandbox.rag.RagConfig;
 
 /**
@@ -43,7 +44,7 @@ public class Quotas {
      * a day's usage, and ARGV[3..6] (prompt, completion and embedding tokens, its TTL), a take also
      * adds to the day's usage. One round trip, atomic in Redis.
      */
-    private static final String TAKE = """
+    private static final LuaScript TAKE = LuaScript.of("""
             local count = redis.call('INCRBY', KEYS[1], ARGV[1])
             if count == tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], 120) end
             if count > tonumber(ARGV[2]) then
@@ -58,7 +59,7 @@ public class Quotas {
               redis.call('EXPIRE', KEYS[2], ARGV[6])
             end
             return 1
-            """;
+            """);
 
     private final RedisDataSource redis;
     private final Redis client;
@@ -74,7 +75,7 @@ public class Quotas {
     /** Counts one request; 429 when the caller has used this minute's requests. */
     public void countRequest(String subject) {
         var key = "rag:quota:" + subject + ":req:" + minute();
-        if (!taken(Request.cmd(Command.EVAL).arg(TAKE).arg(1).arg(key).arg(1).arg(config.requestsPerMinute()))) {
+        if (!taken(List.of(key), 1, config.requestsPerMinute())) {
             throw refused("requests", config.requestsPerMinute());
         }
     }
@@ -83,7 +84,7 @@ public class Quotas {
     public Reservation reserve(String subject, int tokens) {
         var key = tokenKey(subject);
         tooCostly(tokens);
-        if (!taken(Request.cmd(Command.EVAL).arg(TAKE).arg(1).arg(key).arg(tokens).arg(config.tokensPerMinute()))) {
+        if (!taken(List.of(key), tokens, config.tokensPerMinute())) {
             throw refused("tokens", config.tokensPerMinute());
         }
         return new Reservation(key, tokens);
@@ -97,15 +98,22 @@ public class Quotas {
     public void charge(String subject, Usage usage) {
         var tokens = usage.total();
         tooCostly(tokens);
-        if (!taken(Request.cmd(Command.EVAL).arg(TAKE).arg(2).arg(tokenKey(subject)).arg(dayKey(subject)).arg(tokens)
-                .arg(config.tokensPerMinute()).arg(usage.promptTokens()).arg(usage.completionTokens()).arg(usage.embeddingTokens())
-                .arg(USAGE_TTL_SECONDS))) {
+        if (!taken(List.of(tokenKey(subject), dayKey(subject)), tokens, config.tokensPerMinute(), usage.promptTokens(),
+                usage.completionTokens(), usage.embeddingTokens(), USAGE_TTL_SECONDS)) {
             throw refused("tokens", config.tokensPerMinute());
         }
     }
 
-    private boolean taken(Request take) {
-        return client.sendAndAwait(take).toInteger() == 1;
+    /** Runs {@link #TAKE} by its digest (its text only when Redis does not have it): 1 when taken. */
+    private boolean taken(List<String> keys, Object... args) {
+        return TAKE.run((command, script) -> {
+            var take = Request.cmd(command == LuaScript.Eval.EVALSHA ? Command.EVALSHA : Command.EVAL).arg(script).arg(keys.size());
+            keys.forEach(take::arg);
+            for (var arg : args) {
+                take.arg(String.valueOf(arg));
+            }
+            return client.sendAndAwait(take);
+        }).toInteger() == 1;
     }
 
     /** Tokens reserved in one window; {@link #settle} gives back what was not used. */
