@@ -44,11 +44,6 @@ class LimiterBench {
     private static final int CLIENTS = Integer.getInteger("limiter.bench.clients", 50);
     private static final int ROUNDS = Integer.getInteger("limiter.bench.rounds", 3);
     private static final Duration ROUND = Duration.ofSeconds(Integer.getInteger("limiter.bench.round-seconds", 4));
-    /**
-     * Warm-up per algorithm before any is measured: the JIT's compiler threads share the two cores with the
-     * limiter and Redis, and after a few seconds they still compile the path.
-     */
-    private static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("limiter.bench.warmup-seconds", 15));
     private static final Pattern PER_SECOND = Pattern.compile("([0-9.]+) requests per second");
     /** USER_HZ of /proc's CPU times: 100 on Linux. */
     private static final long CLOCK_TICKS = 100;
@@ -77,7 +72,7 @@ class LimiterBench {
         try {
             // Warm-up, not measured: the JIT compiles the path shared by every script before the first is measured.
             for (var algorithm : chosen) {
-                run(rateLimits.limiter(algorithm), limit(algorithm), WARMUP);
+                run(rateLimits.limiter(algorithm), limit(algorithm), ROUND);
             }
             for (var algorithm : chosen) {
                 measure(algorithm);
