@@ -14,7 +14,9 @@
 #
 # Everything runs here, on loopback, on free ports, in a directory of its own, and is stopped at the
 # end: a Redis, an nginx (the upstream is an nginx `return 200`, the proxy another server block of
-# it), one gateway process. Knobs: VUS (default 32), DURATION per target (default 20s), PROFILE=1
+# it), one gateway process. Knobs: VUS (default 32), DURATION per target (default 20s), WARMUP of the
+# gateway before it is measured (default 60s: after 10 s the JIT's compiler threads still spent 40 % of the
+# gateway's CPU in the measured run; the report splits its CPU per request by thread), PROFILE=1
 # (a JFR recording of the gateway during its run, rendered as a flame graph: flame.png; the recording
 # costs the gateway some CPU, so compare figures of runs with the same setting), LIMITER=0 (skips 3).
 set -euo pipefail
@@ -22,6 +24,7 @@ source "$SANDBOX_ROOT/loadtests/lib.sh"
 
 VUS="${VUS:-32}"
 DURATION="${DURATION:-20s}"
+WARMUP="${WARMUP:-60s}"
 K6="$(ensure_k6)"
 PYTHON="$(ensure_python)"
 REPORT="$(report_dir gateway)"
@@ -35,6 +38,13 @@ command -v nginx >/dev/null || { [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 [[ -x "$NGINX" ]] || { echo "nginx is needed: apt-get install -y nginx" >&2; exit 1; }
 
+thread_ticks() { # $1 pid: user+sys ticks of its threads so far, by kind (event loops, JIT compilers, GC and VM, other)
+  for task in /proc/"$1"/task/*; do sed 's/^[0-9]* (\(.*\)) [A-Za-z] \(.*\)/\1\t\2/' "$task/stat" 2>/dev/null; done | awk -F'\t' '
+    { split($2, f, " "); ticks = f[11] + f[12]
+      kind = $1 ~ /^vert\.x-eventloo/ ? "event loops" : $1 ~ /^C[12] CompilerThre/ ? "JIT compilers" : $1 ~ /^(VM |GC |G1 |Service Thread|VM Periodic)/ ? "GC and VM" : "other"
+      sum[kind] += ticks }
+    END { for (k in sum) printf "%s\t%d\n", k, sum[k] }'
+}
 free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 REDIS_PORT="$(free_port)"; UPSTREAM_PORT="$(free_port)"; NGINX_PORT="$(free_port)"; GATEWAY_PORT="$(free_port)"
 PIDS=()
@@ -139,8 +149,8 @@ decisions() { # the value is the second field: an exemplar (# {span_id=...} ...)
   curl -fs "http://127.0.0.1:$GATEWAY_PORT/q/metrics" | awk '/^gateway_ratelimit_decisions_total/ { sum += $2 } END { printf "%d", sum }'
 }
 
-echo "[3/6] warming the gateway up (10 s, not measured, so no thresholds: a cold JVM is slow) ..."
-run_k6 warmup "http://127.0.0.1:$GATEWAY_PORT/api/bench/items/42" 10s "http://127.0.0.1:$GATEWAY_PORT/auth/token"
+echo "[3/6] warming the gateway up ($WARMUP, not measured, so no thresholds: a cold JVM is slow) ..."
+run_k6 warmup "http://127.0.0.1:$GATEWAY_PORT/api/bench/items/42" "$WARMUP" "http://127.0.0.1:$GATEWAY_PORT/auth/token"
 
 echo "[4/6] measuring, one target after the other ..."
 run_k6 direct "http://127.0.0.1:$UPSTREAM_PORT/items/42" "$DURATION" "" "$UPSTREAM_PID"
@@ -148,7 +158,9 @@ run_k6 nginx "http://127.0.0.1:$NGINX_PORT/items/42" "$DURATION" "" "$PROXY_PID"
 [[ -n "${PROFILE:-}" ]] && "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" JFR.start name=bench settings=profile jdk.ExecutionSample#period=2ms >/dev/null
 calls_before="$(redis_calls)"
 before="$(decisions)"; started="$(date +%s.%N)"
+thread_ticks "$GATEWAY_PID" > "$REPORT/threads-before.tsv"
 run_k6 gateway "http://127.0.0.1:$GATEWAY_PORT/api/bench/items/42" "$DURATION" "http://127.0.0.1:$GATEWAY_PORT/auth/token" "$GATEWAY_PID"
+thread_ticks "$GATEWAY_PID" > "$REPORT/threads-after.tsv"
 after="$(decisions)"; ended="$(date +%s.%N)"
 calls_after="$(redis_calls)"
 echo "$before $after $started $ended" > "$REPORT/decisions.txt"
@@ -172,6 +184,14 @@ CPU_NGINX="$(cpu_per_request "$REPORT" nginx "$(served nginx)" "nginx reverse pr
 CPU_GATEWAY="$(cpu_per_request "$REPORT" gateway "$(served gateway)" "gateway, CPU per request")"
 CPU_LEASED="$(cpu_per_request "$REPORT" gateway-leased "$(served gateway-leased)" "gateway (leased limiter), CPU per request")"
 ratio "$REPORT" "gateway / nginx, CPU per request" "$CPU_GATEWAY" "$CPU_NGINX" "µs CPU/request"
+# The gateway's CPU per request by the kind of thread that spent it: the requests' own work is on the event
+# loops; the JIT's compiler threads, GC and the VM's own threads are the JVM's, still busy after a short warm-up.
+awk -F'\t' -v n="$(served gateway)" -v hz="$(getconf CLK_TCK)" '
+  FNR == NR { before[$1] = $2; next }
+  { spent[$1] = ($2 - before[$1]) * 1e6 / hz / n }
+  END { printf "event loops %.0f, JIT compilers %.0f, GC and VM %.0f, other %.0f", spent["event loops"], spent["JIT compilers"], spent["GC and VM"], spent["other"] }' \
+  "$REPORT/threads-before.tsv" "$REPORT/threads-after.tsv" > "$REPORT/threads.txt"
+echo "      gateway CPU µs/request by thread: $(cat "$REPORT/threads.txt")"
 
 echo "[5/6] redis-benchmark: the EVALSHA ceiling of the same script on the same Redis ..."
 SCRIPT="$SANDBOX_ROOT/gateway/src/main/resources/ratelimit/sliding-window-counter.lua"
@@ -230,6 +250,7 @@ lines += [
     "",
     f"Gateway vs nginx: {rows['gateway']['rps']/rows['nginx']['rps']:.2f}x the throughput, "
     f"{rows['gateway']['p99']/rows['nginx']['p99']:.1f}x the p99, {cpu['gateway']/cpu['nginx']:.1f}x the CPU per request.",
+    f"The gateway's CPU µs per request (exact limiter) by thread: {(report / 'threads.txt').read_text().strip()}.",
     "",
     "| limiter | decisions/s |",
     "|---|---:|",

@@ -1,6 +1,7 @@
 package dev.sandbox.gateway.proxy;
 
-import java.util.Locale;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -21,19 +22,19 @@ final class ForwardedHeaders {
 
     static final String REQUEST_ID = "X-Request-Id";
 
-    private static final Set<String> HOP_BY_HOP = lowerCase("Connection", "Keep-Alive", "Proxy-Connection",
+    private static final Set<String> HOP_BY_HOP = caseInsensitive("Connection", "Keep-Alive", "Proxy-Connection",
             "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer", "Transfer-Encoding", "Upgrade");
 
     /** Set again by the gateway, or by the tracing of its own client call (traceparent, tracestate, baggage). */
-    private static final Set<String> REPLACED = lowerCase("Host", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
+    private static final Set<String> REPLACED = caseInsensitive("Host", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
             "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix", REQUEST_ID, "X-Auth-Subject", "X-Auth-Tier",
             "X-Auth-Scopes", "traceparent", "tracestate", "baggage");
 
     /** The caller's secret stays at the edge. */
-    private static final Set<String> SECRETS = lowerCase(Authenticator.API_KEY_HEADER);
+    private static final Set<String> SECRETS = caseInsensitive(Authenticator.API_KEY_HEADER);
 
     /** The WebSocket client negotiates its own handshake with the upstream. */
-    private static final Set<String> WEBSOCKET_HANDSHAKE = lowerCase("Sec-WebSocket-Key", "Sec-WebSocket-Version",
+    private static final Set<String> WEBSOCKET_HANDSHAKE = caseInsensitive("Sec-WebSocket-Key", "Sec-WebSocket-Version",
             "Sec-WebSocket-Extensions", "Sec-WebSocket-Accept");
 
     private ForwardedHeaders() {
@@ -49,7 +50,7 @@ final class ForwardedHeaders {
         var dropped = connectionListed(in);
         var out = MultiMap.caseInsensitiveMultiMap();
         in.forEach(header -> {
-            var name = header.getKey().toLowerCase(Locale.ROOT);
+            var name = header.getKey();
             if (!HOP_BY_HOP.contains(name) && !REPLACED.contains(name) && !SECRETS.contains(name) && !dropped.contains(name)
                     && !(webSocket && WEBSOCKET_HANDSHAKE.contains(name))) {
                 out.add(header.getKey(), header.getValue());
@@ -77,28 +78,31 @@ final class ForwardedHeaders {
     static void copyResponse(MultiMap upstream, MultiMap out) {
         var dropped = connectionListed(upstream);
         upstream.forEach(header -> {
-            var name = header.getKey().toLowerCase(Locale.ROOT);
+            var name = header.getKey();
             if (!HOP_BY_HOP.contains(name) && !dropped.contains(name)) {
                 out.add(header.getKey(), header.getValue());
             }
         });
     }
 
+    /** The headers the {@code Connection} header names (none, and nothing allocated, when it is absent). */
     private static Set<String> connectionListed(MultiMap headers) {
-        var listed = new TreeSet<String>();
+        if (!headers.contains("Connection")) {
+            return Set.of();
+        }
+        var listed = new TreeSet<String>(String.CASE_INSENSITIVE_ORDER);
         headers.getAll("Connection").forEach(value -> {
             for (var token : value.split(",")) {
-                listed.add(token.trim().toLowerCase(Locale.ROOT));
+                listed.add(token.trim());
             }
         });
         return listed;
     }
 
-    private static Set<String> lowerCase(String... names) {
-        var set = new TreeSet<String>();
-        for (var name : names) {
-            set.add(name.toLowerCase(Locale.ROOT));
-        }
-        return Set.copyOf(set);
+    /** Header names are case-insensitive: so are these sets, and no name is lower-cased per request to look it up. */
+    private static Set<String> caseInsensitive(String... names) {
+        var set = new TreeSet<String>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(List.of(names));
+        return Collections.unmodifiableSortedSet(set);
     }
 }

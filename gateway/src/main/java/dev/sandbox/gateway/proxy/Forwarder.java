@@ -42,7 +42,8 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Forwards an HTTP request to the route's upstream instances and streams the answer back. Bodies
  * stream both ways with backpressure (a slow reader slows the writer; nothing is held whole in
- * memory), except the small body of an idempotent request, kept so it can be sent again.
+ * memory), except the small body of an idempotent request, kept so it can be sent again, and an
+ * answer of at most 64 KB with a declared length, relayed whole in one write.
  *
  * <p>Retries: only idempotent requests (GET, HEAD, or any request with an {@code Idempotency-Key}),
  * only after a transient failure (connection refused, 502, 503, 504; never a 4xx, never a timeout:
@@ -53,6 +54,8 @@ import io.vertx.ext.web.RoutingContext;
 public class Forwarder {
 
     private static final Logger LOG = Logger.getLogger(Forwarder.class);
+    /** Answers up to this long, with a declared length, are relayed whole; longer ones stream. */
+    private static final long WHOLE_ANSWER_LIMIT = 64 * 1024;
 
     private final RouteTable routes;
     private final UpstreamClients clients;
@@ -202,8 +205,16 @@ public class Forwarder {
         out.setStatusCode(response.statusCode());
         out.setStatusMessage(response.statusMessage());
         ForwardedHeaders.copyResponse(response.headers(), out.headers());
+        var length = ProxyHandler.contentLength(response.headers());
         if (!response.headers().contains("Content-Length") && ctx.request().method() != HttpMethod.HEAD) {
             out.setChunked(true);
+        }
+        if (length >= 0 && length <= WHOLE_ANSWER_LIMIT && ctx.request().method() != HttpMethod.HEAD) {
+            // A small answer of known length (most API answers): read whole, then written with its head in one
+            // write and one flush. Piping it would write the head with the first piece and the end apart.
+            response.body().onComplete(out::end, failure -> out.reset());
+            response.resume(); // paused since its head arrived; body() has its handlers in place now
+            return;
         }
         // Streams with backpressure; if the upstream dies mid-body, the client's response is reset, not completed.
         response.pipeTo(out).onFailure(failure -> out.reset());

@@ -50,7 +50,12 @@ public class RouteTable {
 
     /** The route serving {@code rawPath} (as sent, not decoded), if any. */
     public Optional<Route> match(String rawPath) {
-        return routes.stream().filter(route -> route.matches(rawPath)).findFirst();
+        for (var route : routes) { // longest prefix first
+            if (route.matches(rawPath)) {
+                return Optional.of(route);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The upstream for the next attempt on {@code route}: each instance in turn. */
@@ -67,6 +72,9 @@ public class RouteTable {
     public static boolean isSafe(String rawPath) {
         if (rawPath.indexOf('\\') >= 0 || rawPath.indexOf('\0') >= 0) {
             return false;
+        }
+        if (rawPath.indexOf('%') < 0 && rawPath.indexOf('.') < 0) {
+            return true; // nothing encoded and no dot: no segment below can be unsafe (most paths, on every request)
         }
         for (var segment : rawPath.split("/", -1)) {
             String decoded;
