@@ -1,10 +1,13 @@
 package dev.sandbox.gateway.ratelimit;
 
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+
+import dev.sandbox.common.redis.LuaScript;
 
 /**
  * One algorithm as a Lua script in Redis: the read, the decision and the write happen in one
@@ -19,7 +22,7 @@ public final class RedisRateLimiter implements RateLimiter {
 
     RedisRateLimiter(Algorithm algorithm, LoopConnections redis) {
         this.algorithm = algorithm;
-        this.script = LuaScript.load("/ratelimit/" + algorithm.id() + ".lua");
+        this.script = LuaScript.resource(RedisRateLimiter.class, "/ratelimit/" + algorithm.id() + ".lua");
         this.redis = redis;
     }
 
@@ -46,9 +49,11 @@ public final class RedisRateLimiter implements RateLimiter {
         // The sliding log stores one member per admitted request: it must be unique (128 random bits).
         // The other scripts ignore it: they are not handed a new one per request.
         var member = algorithm == Algorithm.SLIDING_LOG ? uniqueMember() : "-";
-        var args = List.of(String.valueOf(limit.limit()), String.valueOf(limit.window().toMillis()), member,
-                String.valueOf(permits));
-        return script.run(redis, List.of(limit.key()), args).map(reply -> {
+        var limitArg = String.valueOf(limit.limit());
+        var windowArg = String.valueOf(limit.window().toMillis());
+        var permitsArg = String.valueOf(permits);
+        return script.runAsync((command, source) -> redis.send(Request.cmd(command == LuaScript.Eval.EVALSHA ? Command.EVALSHA : Command.EVAL)
+                .arg(source).arg(1).arg(limit.key()).arg(limitArg).arg(windowArg).arg(member).arg(permitsArg))).map(reply -> {
             var granted = reply.get(0).toInteger();
             return new Grant(granted, new Decision(granted > 0 ? Decision.Outcome.ALLOWED : Decision.Outcome.REJECTED,
                     limit.limit(), reply.get(1).toLong(), reply.get(2).toLong(), reply.get(3).toLong()));
