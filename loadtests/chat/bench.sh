@@ -2,7 +2,7 @@
 # ./sandbox bench chat: cross-node fan-out latency p50/p99 beside a raw RabbitMQ publish->consume
 # round trip on the same broker, and heap/RSS per idle connection, in one run (ChatBenchIT: two
 # chat nodes as processes, infrastructure of its own on free ports, torn down at the end).
-# Knobs: CHAT_BENCH_SAMPLES (1000), CHAT_BENCH_WARMUP (1000 round trips first, on each path),
+# Knobs: CHAT_BENCH_SAMPLES (5000), CHAT_BENCH_WARMUP (3000 round trips first, on each path),
 # CHAT_BENCH_MEMBERS (10), CHAT_BENCH_IDLE (2000); CHAT_BENCH_JFR=<dir>: a flight recording (JFR) of
 # each node, written into <dir>; CHAT_BENCH_JVM: the nodes' JVM options instead of the sandbox's.
 # The report also says which samples GC pauses overlapped and where the CPU went (gc/ holds the logs).
