@@ -3,23 +3,12 @@ package dev.sandbox.chat.room;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import org.eclipse.microprofile.context.ThreadContext;
-
+import dev.sandbox.common.context.NoPropagation;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.context.SmallRyeThreadContext;
 
 /** A member's websocket: one text frame per frame. */
 record WebSocketOutlet(WebSocketConnection connection) implements Outlet {
-
-    /**
-     * Propagates no context at all. A write's completion only starts the session's next write, which
-     * needs no request scope, span or MDC; with Quarkus' default context, Mutiny would capture and
-     * restore all of them around every callback of every frame (a sixth of a chat node's event-loop
-     * time under {@code ./sandbox bench chat}).
-     */
-    private static final SmallRyeThreadContext NO_CONTEXT = (SmallRyeThreadContext) ThreadContext.builder()
-            .propagated().cleared().unchanged(ThreadContext.ALL_REMAINING).build();
 
     @Override
     public String id() {
@@ -28,12 +17,11 @@ record WebSocketOutlet(WebSocketConnection connection) implements Outlet {
 
     @Override
     public CompletionStage<?> write(String frame, long seq) {
-        // A plain future, completed by callbacks Mutiny leaves undecorated under NO_CONTEXT
-        // (subscribeAsCompletionStage would return a context-capturing one).
+        // The completion only starts the session's next write: it needs no context, and restoring
+        // Quarkus' around each frame's callbacks was a sixth of a node's event-loop time. A plain
+        // future (subscribeAsCompletionStage would return a context-capturing one).
         var written = new CompletableFuture<Void>();
-        try (var none = SmallRyeThreadContext.withThreadContext(NO_CONTEXT)) {
-            connection.sendText(frame).subscribe().with(written::complete, written::completeExceptionally);
-        }
+        NoPropagation.assemble(() -> connection.sendText(frame).subscribe().with(written::complete, written::completeExceptionally));
         return written;
     }
 

@@ -7,6 +7,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import dev.sandbox.common.context.NoPropagation;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -76,11 +78,21 @@ public final class LuaScript {
         }
     }
 
-    /** Runs it on a reactive client: the digest first, the text if Redis does not have it. */
+    /**
+     * Runs it on a reactive client: the digest first, the text if Redis does not have it. Assembled
+     * without context propagation ({@link NoPropagation}): nothing here needs the caller's contexts
+     * but the retry with the text, which runs on the thread of Redis' {@code NOSCRIPT} and is sent in
+     * the caller's trace, made current for it.
+     */
     public <T> Uni<T> runAsync(Sender<Uni<T>> redis) {
-        return redis.send(Eval.EVALSHA, sha1)
+        var trace = Context.current();
+        return NoPropagation.assemble(() -> redis.send(Eval.EVALSHA, sha1)
                 .onFailure(LuaScript::notLoaded)
-                .recoverWithUni(() -> redis.send(Eval.EVAL, text));
+                .recoverWithUni(() -> {
+                    try (var scope = trace.makeCurrent()) {
+                        return redis.send(Eval.EVAL, text);
+                    }
+                }));
     }
 
     /** Redis' answer that it has no script of that digest, wherever a client wrapped it. */

@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 
+import dev.sandbox.common.context.NoPropagation;
 import dev.sandbox.common.redis.LuaScript;
 
 /**
@@ -38,7 +39,7 @@ public final class RedisRateLimiter implements RateLimiter {
 
     @Override
     public Uni<Decision> acquire(Limit limit) {
-        return acquire(limit, 1).map(Grant::decision);
+        return NoPropagation.assemble(() -> acquire(limit, 1).map(Grant::decision));
     }
 
     /**
@@ -52,12 +53,15 @@ public final class RedisRateLimiter implements RateLimiter {
         var limitArg = String.valueOf(limit.limit());
         var windowArg = String.valueOf(limit.window().toMillis());
         var permitsArg = String.valueOf(permits);
-        return script.runAsync((command, source) -> redis.send(Request.cmd(command == LuaScript.Eval.EVALSHA ? Command.EVALSHA : Command.EVAL)
-                .arg(source).arg(1).arg(limit.key()).arg(limitArg).arg(windowArg).arg(member).arg(permitsArg))).map(reply -> {
-            var granted = reply.get(0).toInteger();
+        // Reading the reply needs none of the caller's contexts (see NoPropagation); the caller's own
+        // operators on the result still run in them.
+        var reply = script.runAsync((command, source) -> redis.send(Request.cmd(command == LuaScript.Eval.EVALSHA ? Command.EVALSHA : Command.EVAL)
+                .arg(source).arg(1).arg(limit.key()).arg(limitArg).arg(windowArg).arg(member).arg(permitsArg)));
+        return NoPropagation.assemble(() -> reply.map(answer -> {
+            var granted = answer.get(0).toInteger();
             return new Grant(granted, new Decision(granted > 0 ? Decision.Outcome.ALLOWED : Decision.Outcome.REJECTED,
-                    limit.limit(), reply.get(1).toLong(), reply.get(2).toLong(), reply.get(3).toLong()));
-        });
+                    limit.limit(), answer.get(1).toLong(), answer.get(2).toLong(), answer.get(3).toLong()));
+        }));
     }
 
     private static String uniqueMember() {
