@@ -55,13 +55,14 @@ public final class RedisRateLimiter implements RateLimiter {
         var permitsArg = String.valueOf(permits);
         // Reading the reply needs none of the caller's contexts (see NoPropagation); the caller's own
         // operators on the result still run in them.
-        var reply = script.runAsync((command, source) -> redis.send(Request.cmd(command == LuaScript.Eval.EVALSHA ? Command.EVALSHA : Command.EVAL)
-                .arg(source).arg(1).arg(limit.key()).arg(limitArg).arg(windowArg).arg(member).arg(permitsArg)));
-        return NoPropagation.assemble(() -> reply.map(answer -> {
-            var granted = answer.get(0).toInteger();
-            return new Grant(granted, new Decision(granted > 0 ? Decision.Outcome.ALLOWED : Decision.Outcome.REJECTED,
-                    limit.limit(), answer.get(1).toLong(), answer.get(2).toLong(), answer.get(3).toLong()));
-        }));
+        return NoPropagation.assemble(() -> script.runAsync((command, source) -> redis.send(
+                        Request.cmd(command == LuaScript.Eval.EVALSHA ? Command.EVALSHA : Command.EVAL)
+                                .arg(source).arg(1).arg(limit.key()).arg(limitArg).arg(windowArg).arg(member).arg(permitsArg)))
+                .map(reply -> {
+                    var granted = reply.get(0).toInteger();
+                    return new Grant(granted, new Decision(granted > 0 ? Decision.Outcome.ALLOWED : Decision.Outcome.REJECTED,
+                            limit.limit(), reply.get(1).toLong(), reply.get(2).toLong(), reply.get(3).toLong()));
+                }));
     }
 
     private static String uniqueMember() {
