@@ -62,6 +62,19 @@ class ResilienceTest {
     }
 
     @Test
+    void everyAttemptCarriesTheRequestsTrace() {
+        var traceId = UUID.randomUUID().toString().replace("-", "");
+        var path = unique("/status/503");
+        given().auth().oauth2(token).header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .get("/api/test" + path).then().statusCode(503);
+        // The retries run after a timer, on whichever thread the failed attempt ended on: each still
+        // belongs to the client's trace, as a child of the gateway's span, not of the caller's.
+        assertThat(GatewayTestResource.UPSTREAM.received(path)).hasSize(3)
+                .allSatisfy(attempt -> assertThat(attempt.headers().get("traceparent"))
+                        .startsWith("00-" + traceId + "-").doesNotContain("00f067aa0ba902b7"));
+    }
+
+    @Test
     void retriesWaitAJitteredBackoff() {
         var firstGaps = new ArrayList<Long>();
         for (int i = 0; i < 16; i++) {
