@@ -14,6 +14,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
+import dev.sandbox.common.context.NoPropagation;
 import dev.sandbox.common.problem.ProblemException;
 import dev.sandbox.common.work.Backoff;
 import dev.sandbox.gateway.GatewayConfig;
@@ -115,7 +116,9 @@ public class Forwarder {
             retryable = false;
         }
         var attempts = retryable ? maxAttempts : 1;
-        Uni.createFrom().completionStage(body.toCompletionStage())
+        // Without context propagation: every step runs on the request's own context (the HTTP client
+        // answers on the context that sent the request, a retry's timer fires on it), which holds the trace.
+        NoPropagation.assemble(() -> Uni.createFrom().completionStage(body.toCompletionStage())
                 .chain(prepared -> attempt(ctx, exchange, route, prepared, attempts, 1))
                 .subscribe().with(response -> relay(ctx, response), failure -> {
                     // The last attempt's 502/503/504 is the upstream's own answer: relayed as it is.
@@ -124,7 +127,7 @@ public class Forwarder {
                     } else {
                         onError.accept(failure);
                     }
-                });
+                }));
     }
 
     private Uni<HttpClientResponse> attempt(RoutingContext ctx, Exchange exchange, Route route, Body body, int attempts, int attempt) {

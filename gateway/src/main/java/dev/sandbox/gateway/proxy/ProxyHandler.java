@@ -12,6 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.sandbox.common.context.NoPropagation;
 import dev.sandbox.common.problem.Problem;
 import dev.sandbox.common.problem.ProblemException;
 import dev.sandbox.gateway.auth.Authenticator;
@@ -24,6 +25,8 @@ import dev.sandbox.gateway.routing.RouteTable;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -80,10 +83,18 @@ public class ProxyHandler implements Handler<RoutingContext> {
             return;
         }
         var clientIp = request.remoteAddress().hostAddress();
-        authenticator.authorize(route, request.getHeader("Authorization"), request.getHeader(Authenticator.API_KEY_HEADER), clientIp)
+        // Assembled without context propagation (see NoPropagation): nothing in these steps needs the
+        // contexts Quarkus would capture and restore around each callback. What the next step needs is
+        // the request's own Vert.x context, which holds its trace: the limiter's answer arrives on the
+        // Redis connection's context (the same event loop), so the outcome is handed back to the
+        // request's context, at once when on its loop, and the upstream call starts from there.
+        var own = (ContextInternal) Vertx.currentContext();
+        NoPropagation.assemble(() -> authenticator.authorize(route, request.getHeader("Authorization"),
+                        request.getHeader(Authenticator.API_KEY_HEADER), clientIp)
                 .invoke(caller -> exchange.caller(caller))
                 .chain(caller -> rateLimits.check(route, caller))
-                .subscribe().with(decision -> admit(ctx, exchange, route, decision), failure -> fail(ctx, exchange, failure));
+                .subscribe().with(decision -> own.emit(decision, admitted -> admit(ctx, exchange, route, admitted)),
+                        failure -> own.emit(failure, refused -> fail(ctx, exchange, refused))));
     }
 
     private void admit(RoutingContext ctx, Exchange exchange, Route route, Decision decision) {
