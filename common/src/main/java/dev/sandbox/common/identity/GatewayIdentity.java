@@ -155,6 +155,6 @@ public class GatewayIdentity {
     }
 
     private TokenVerifier verifier(Map<String, PublicKey> trusted) {
-        return new TokenVerifier(config.issuer(), config.audience(), config.clockSkew(), trusted);
+        return new TokenVerifier(config.issuer(), config.audience(), config.clockSkew(), trusted, config.verifiedCacheSize());
     }
 }

@@ -32,4 +32,8 @@ public interface IdentityConfig {
     /** The least time between two fetches of the JWKS when a token names a key not yet known. */
     @WithDefault("30s")
     Duration jwksRefreshInterval();
+
+    /** How many verified tokens to remember until they expire, so each signature is checked once; 0: none. */
+    @WithDefault("10000")
+    int verifiedCacheSize();
 }

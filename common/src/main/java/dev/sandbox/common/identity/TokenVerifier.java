@@ -11,6 +11,10 @@ import java.util.Map;
 import java.util.Set;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -34,7 +38,14 @@ import io.smallrye.jwt.util.KeyUtils;
  *
  * <p>The trusted keys are decoded once, when this is made, and picked per token by its {@code kid}
  * (or the only key, when there is one): SmallRye's own key resolution would decode the configured
- * content again for each token. Thread-safe; CPU only.
+ * content again for each token.
+ *
+ * <p>A client sends the same token with every request, and checking its signature is the largest
+ * share of a request's CPU where nothing else is heavy (RSA's big-number arithmetic, slower still in a
+ * JVM without the C2 compiler). So a token that passed is remembered, by its exact characters, until it
+ * expires (its {@code exp} plus the clock skew, as the check itself allows): an altered token is another
+ * key and is checked afresh, and failures are never remembered. A new set of keys is a new verifier,
+ * with nothing remembered. Thread-safe; CPU only.
  */
 public final class TokenVerifier {
 
@@ -46,10 +57,18 @@ public final class TokenVerifier {
     private final Map<String, PublicKey> keysById = new HashMap<>();
     private final PublicKey onlyKey;
     private final Duration clockSkew;
+    private final Cache<String, Verified> verified;
 
-    /** {@code keys}: PEM (one key) or a JWKS document; empty: every token is refused. */
-    public TokenVerifier(String issuer, String audience, Duration clockSkew, Map<String, PublicKey> keys) {
+    /**
+     * {@code keys}: PEM (one key) or a JWKS document; empty: every token is refused.
+     * {@code verifiedCacheSize}: how many verified tokens are remembered until they expire (0: none).
+     */
+    public TokenVerifier(String issuer, String audience, Duration clockSkew, Map<String, PublicKey> keys, int verifiedCacheSize) {
         this.clockSkew = clockSkew;
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(verifiedCacheSize)
+                .expireAfter(Expiry.creating((String token, Verified entry) -> timeLeft(entry.expires())))
+                .build();
         var context = new JWTAuthContextInfo();
         context.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256));
         context.setIssuedBy(issuer);
@@ -69,6 +88,11 @@ public final class TokenVerifier {
      * (default free). Fails with a 401 {@link ProblemException} ({@code invalid-token}) saying why.
      */
     public Verified verify(String token) {
+        // A check that throws is not kept: the next request with the token is checked again.
+        return verified.get(token, this::check);
+    }
+
+    private Verified check(String token) {
         JsonWebToken jwt;
         try {
             jwt = parser.verify(token, keyFor(token));
@@ -83,6 +107,11 @@ public final class TokenVerifier {
         String tier = jwt.getClaim("tier");
         var identity = new Identity(jwt.getSubject(), tier == null ? "free" : tier, scopes);
         return new Verified(identity, Instant.ofEpochSecond(jwt.getExpirationTime()).plus(clockSkew));
+    }
+
+    private static Duration timeLeft(Instant expires) {
+        var left = Duration.between(Instant.now(), expires);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     /** The trusted key named by the token's (unverified) header; the signature check follows. */

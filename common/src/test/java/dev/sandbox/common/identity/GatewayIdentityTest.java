@@ -10,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
@@ -57,6 +59,21 @@ class GatewayIdentityTest {
         var caller = identity.authenticate(null, GatewayTokens.token("eve", "events"));
         assertProblem(() -> identity.require(caller, "chat"), 403, "insufficient-scope");
         assertThat(identity.require(caller, "events")).isSameAs(caller);
+    }
+
+    /** A verified token is remembered, so its signature is checked once: it must still stop passing when it expires. */
+    @Test
+    void aRememberedTokenStillExpires() {
+        var identity = configured();
+        var now = Instant.now();
+        // Past its exp, but within the 30 s clock skew for two seconds more.
+        var token = Jwt.issuer(GatewayTokens.ISSUER).audience(GatewayTokens.AUDIENCE).subject("alice").scope("rag")
+                .issuedAt(now.minusSeconds(60)).expiresAt(now.minusSeconds(28))
+                .jws().keyId(GatewayTokens.KEY_ID).sign(GatewayTokens.keyPair().getPrivate());
+        assertThat(identity.authenticate("Bearer " + token, null).subject()).isEqualTo("alice");
+        assertThat(identity.authenticate("Bearer " + token, null).subject()).isEqualTo("alice");
+        Awaitility.await("the remembered token expires").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertProblem(() -> identity.authenticate("Bearer " + token, null), 401, "invalid-token"));
     }
 
     /** Keys from the gateway's JWKS: fetched on first use, and again when the gateway's key changed. */
@@ -142,6 +159,11 @@ class GatewayIdentityTest {
             @Override
             public Duration jwksRefreshInterval() {
                 return refresh;
+            }
+
+            @Override
+            public int verifiedCacheSize() {
+                return 10_000;
             }
         };
     }

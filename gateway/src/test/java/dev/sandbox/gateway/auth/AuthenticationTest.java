@@ -71,7 +71,7 @@ class AuthenticationTest {
                 .noneMatch(request -> token.equals(request.headers().get("authorization")));
     }
 
-    /** A verified token is remembered (JwtVerifier): it must still stop passing when it expires. */
+    /** A verified token is remembered (common's TokenVerifier): it must still stop passing when it expires. */
     @Test
     void aRememberedTokenStillExpires() {
         var now = Instant.now();

@@ -100,6 +100,11 @@ class UpstreamIdentityTest {
             public Duration jwksRefreshInterval() {
                 return Duration.ofSeconds(30);
             }
+
+            @Override
+            public int verifiedCacheSize() {
+                return 10_000;
+            }
         });
     }
 }
