@@ -67,8 +67,9 @@ class ResilienceTest {
         var path = unique("/status/503");
         given().auth().oauth2(token).header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
                 .get("/api/test" + path).then().statusCode(503);
-        // The retries run after a timer, on whichever thread the failed attempt ended on: each still
-        // belongs to the client's trace, as a child of the gateway's span, not of the caller's.
+        // Every attempt, the first after the limiter's answer (which arrives on the Redis connection's
+        // context) and each retry after its timer, belongs to the client's trace, as a child of the
+        // gateway's span, not of the caller's.
         assertThat(GatewayTestResource.UPSTREAM.received(path)).hasSize(3)
                 .allSatisfy(attempt -> assertThat(attempt.headers().get("traceparent"))
                         .startsWith("00-" + traceId + "-").doesNotContain("00f067aa0ba902b7"));
