@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import dev.sandbox.rag.index.ChunkHit;
-
 /**
  * The default answerer, deterministic and model-free: it quotes the retrieved sentences that best
  * cover the question's terms (analysed as BM25 analyses them: stemmed, stop words dropped), each
@@ -46,14 +44,18 @@ public final class ExtractiveAnswerer {
         this.maxSentences = maxSentences;
     }
 
-    public Result answer(String question, List<ChunkHit> hits) {
+    /**
+     * The answer from the retrieved chunks' sentences ({@link #sentences(String)} of each chunk's
+     * text, in the order of their ranks: the first list is citation 1).
+     */
+    public Result answer(String question, List<List<String>> chunks) {
         var wanted = new LinkedHashSet<>(terms.of(question));
-        if (wanted.isEmpty() || hits.isEmpty()) {
+        if (wanted.isEmpty() || chunks.isEmpty()) {
             return new Result(DONT_KNOW, false, List.of());
         }
         var candidates = new ArrayList<Candidate>();
-        for (var rank = 0; rank < hits.size(); rank++) {
-            for (var sentence : sentences(hits.get(rank).text())) {
+        for (var rank = 0; rank < chunks.size(); rank++) {
+            for (var sentence : chunks.get(rank)) {
                 Set<String> found = new HashSet<>(terms.of(sentence));
                 found.retainAll(wanted);
                 var coverage = (double) found.size() / wanted.size();
@@ -81,7 +83,7 @@ public final class ExtractiveAnswerer {
     }
 
     /** The sentences of a chunk, whitespace-trimmed; each is a substring of the chunk. */
-    static List<String> sentences(String text) {
+    public static List<String> sentences(String text) {
         var result = new ArrayList<String>();
         var iterator = BreakIterator.getSentenceInstance(Locale.ROOT);
         iterator.setText(text);

@@ -63,25 +63,32 @@ public class QueryService {
         this.tokens = tokens;
         this.tracer = tracer;
         this.config = config;
-        this.answerer = new ExtractiveAnswerer(index::terms, config.answer().minCoverage(), config.answer().maxSentences());
-        this.groundedness = new Groundedness(index::terms, config.answer().minSupport());
+        var cacheSize = config.retrieval().citationCacheSize();
+        this.evidence = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        // A chunk's sentences come with it about eight to a chunk.
+        Cache<String, List<String>> analysed = Caffeine.newBuilder().maximumSize(cacheSize * 8L).build();
+        ExtractiveAnswerer.Terms terms = text -> analysed.get(text, index::terms);
+        this.answerer = new ExtractiveAnswerer(terms, config.answer().minCoverage(), config.answer().maxSentences());
+        this.groundedness = new Groundedness(terms, config.answer().minSupport());
         this.llm = llm;
-        this.evidence = Caffeine.newBuilder().maximumSize(config.retrieval().citationCacheSize()).build();
     }
 
     /**
-     * A retrieved chunk's text as it may leave this service (redacted) and its cost in tokens. A
-     * chunk id names its text (a hash of the document, the position and the text) and the redaction
-     * policy is fixed while the service runs, so both are worked out once per chunk, not per query:
-     * redaction on output still covers every citation, at the price of a map lookup.
+     * A retrieved chunk's text as it may leave this service (redacted), its cost in tokens and its
+     * sentences. A chunk id names its text (a hash of the document, the position and the text) and
+     * the redaction policy is fixed while the service runs, so all three are worked out once per
+     * chunk, not per query: redaction on output still covers every citation and every quoted
+     * sentence, at the price of a map lookup. The analysed terms of the chunks and their sentences
+     * (what the answerer and the groundedness check compare) are remembered the same way, by text:
+     * a text's terms depend on the text alone.
      */
-    private record Evidence(String text, int tokens) {
+    private record Evidence(String text, int tokens, List<String> sentences) {
     }
 
     private Evidence evidence(ChunkHit hit) {
         return evidence.get(hit.chunkId(), id -> {
             var text = redactor.redact(hit.text());
-            return new Evidence(text, tokens.count(text));
+            return new Evidence(text, tokens.count(text), ExtractiveAnswerer.sentences(text));
         });
     }
 
@@ -133,10 +140,12 @@ public class QueryService {
         }
         var hits = index.search(mode, question, vector, Math.max(retrieval.candidates(), k), retrieval.rrfK(), k);
         var citations = new ArrayList<Citation>(hits.size());
+        var sentences = new ArrayList<List<String>>(hits.size());
         var citationTokens = 0;
         for (var hit : hits) {
             var cited = evidence(hit);
             citations.add(new Citation(hit.chunkId(), hit.documentId(), hit.title(), hit.section(), hit.score(), cited.text()));
+            sentences.add(cited.sentences());
             citationTokens += cited.tokens();
         }
         var answerSpan = tracer.spanBuilder("rag.answer").setAttribute("rag.answer.mode", answerMode.name().toLowerCase(Locale.ROOT))
@@ -145,7 +154,7 @@ public class QueryService {
         try (var scope = answerSpan.makeCurrent()) {
             written = switch (answerMode) {
                 case NONE -> none(subject, question, citations, embeddingTokens, listener);
-                case EXTRACTIVE -> extractive(subject, question, hits, citations, citationTokens, embeddingTokens, listener);
+                case EXTRACTIVE -> extractive(subject, question, sentences, citations, citationTokens, embeddingTokens, listener);
                 case LLM -> llm(subject, question, citations, embeddingTokens, listener);
             };
             answerSpan.setAttribute("rag.answer.grounded", written.grounded());
@@ -180,12 +189,14 @@ public class QueryService {
         return new Written("", false, 0, usage);
     }
 
-    /** Model-free, so the exact cost is known before anything leaves: charged, then sent. */
-    private Written extractive(String subject, String question, List<ChunkHit> hits, List<Citation> citations, int citationTokens,
-            int embeddingTokens, Listener listener) {
-        var result = answerer.answer(question, hits);
-        var kept = result.sentences().stream().map(redactor::redact).filter(sentence -> groundedness.supported(sentence, citations))
-                .toList();
+    /**
+     * Model-free, so the exact cost is known before anything leaves: charged, then sent. It quotes
+     * the citations' sentences, already redacted: each quoted sentence is a substring of a citation.
+     */
+    private Written extractive(String subject, String question, List<List<String>> sentences, List<Citation> citations,
+            int citationTokens, int embeddingTokens, Listener listener) {
+        var result = answerer.answer(question, sentences);
+        var kept = result.sentences().stream().filter(sentence -> groundedness.supported(sentence, citations)).toList();
         var dropped = result.sentences().size() - kept.size();
         var text = kept.isEmpty() ? ExtractiveAnswerer.DONT_KNOW : String.join(" ", kept);
         var prompt = tokens.count(question) + citationTokens;
