@@ -8,9 +8,10 @@
 #             the PostgreSQL manual (Debian's postgresql-doc-15) posted to the service, timed until
 #             all are indexed: chunks/s, beside the mean of the model's embeddings/s measured before
 #             and after; rag-service's CPU time per chunk beside the model's CPU time per embedding
-#             (the figure a crowded machine moves least), and where the service's CPU went, by thread
+#             (the figure a crowded machine moves least), the cores each side used (chunks/s is cores
+#             over CPU per chunk), where the service's CPU went, by thread, and the machine's, by process
 #   query   - the first query after the ingest on its own, then 5 warm-up and QUERIES timed queries
-#             per mode, one at a time: p50/p99, beside one raw embedding measured
+#             per mode, one at a time, each question new (it pays the model): p50/p99, beside one raw embedding measured
 #             again right after them (the same machine, the same minute: a busy machine moves both)
 # Writes report.md under .sandbox/bench/rag/.
 set -euo pipefail
@@ -78,6 +79,10 @@ if s.get("cpu_ms_per_chunk") and raw_cpus:
     raw_cpu = sum(raw_cpus) / len(raw_cpus)
     print(f"| ingest, CPU time | {s['cpu_seconds']:.0f} s of rag-service's CPU | {s['cpu_ms_per_chunk']:.1f} ms per chunk"
           f" | {raw_cpu:.1f} ms per embedding (the model's JVM, mean of before and after) | {raw_cpu / s['cpu_ms_per_chunk']:.2f} |")
+    # chunks/s = cores used / CPU per chunk: the throughput ratio is this ratio times the CPU ratio.
+    raw_cores = eps * raw_cpu / 1000
+    service_cores = s["cpu_seconds"] / s["seconds"]
+    print(f"| ingest, cores used | | {service_cores:.2f} cores | {raw_cores:.2f} cores (the model alone) | {service_cores / raw_cores:.2f} |")
 print(f"| first query after the ingest (cold) | 1 query | {s['first_query_ms']:.1f} ms | | |")
 if s.get("warmup_pages"):
     print(f"| warm-up before the timed ingest | {s['warmup_pages']} other pages, untimed | | | |")
@@ -85,6 +90,11 @@ print(f"| rag-service RSS after ingest | {rss} | | | |")
 PY
 python3 - "$REPORT/service.json" >> "$REPORT/report.md" <<'PY'
 import json, sys
+cores = json.load(open(sys.argv[1])).get("cores")
+if cores:
+    print("\nThe machine during the timed ingest, cores used on average:\n\n| process | cores |\n|---|---:|")
+    for name, used in cores.items():
+        print(f"| {name} | {used:.2f} |")
 shares = json.load(open(sys.argv[1])).get("cpu_by_threads")
 if shares:
     total = sum(shares.values())
