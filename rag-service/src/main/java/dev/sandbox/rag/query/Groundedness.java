@@ -42,7 +42,8 @@ public final class Groundedness {
         if (cited.isEmpty()) {
             return false;
         }
-        Set<String> claimed = new HashSet<>(terms.of(MARKER.matcher(sentence).replaceAll(" ")));
+        // Stripped, a quoted sentence is its citation's text exactly (terms an answerer may have remembered).
+        Set<String> claimed = new HashSet<>(terms.of(MARKER.matcher(sentence).replaceAll(" ").strip()));
         if (claimed.isEmpty()) {
             return false;
         }

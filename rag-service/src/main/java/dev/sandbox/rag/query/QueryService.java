@@ -52,6 +52,7 @@ public class QueryService {
     private final LlmAnswerer llm;
     private final MeterRegistry registry;
     private final Cache<String, Evidence> evidence;
+    private final Cache<String, List<String>> analysed;
 
     QueryService(ChunkIndex index, Embeddings embeddings, PiiRedactor redactor, Quotas quotas, TokenCounter tokens, Tracer tracer,
             RagConfig config, LlmAnswerer llm, MeterRegistry registry) {
@@ -65,9 +66,12 @@ public class QueryService {
         this.config = config;
         var cacheSize = config.retrieval().citationCacheSize();
         this.evidence = Caffeine.newBuilder().maximumSize(cacheSize).build();
-        // A chunk's sentences come with it about eight to a chunk.
-        Cache<String, List<String>> analysed = Caffeine.newBuilder().maximumSize(cacheSize * 8L).build();
-        ExtractiveAnswerer.Terms terms = text -> analysed.get(text, index::terms);
+        // A chunk and its sentences, about eight of them.
+        this.analysed = Caffeine.newBuilder().maximumSize(cacheSize * 8L).build();
+        ExtractiveAnswerer.Terms terms = text -> {
+            var known = analysed.getIfPresent(text);
+            return known != null ? known : index.terms(text);
+        };
         this.answerer = new ExtractiveAnswerer(terms, config.answer().minCoverage(), config.answer().maxSentences());
         this.groundedness = new Groundedness(terms, config.answer().minSupport());
         this.llm = llm;
@@ -78,9 +82,10 @@ public class QueryService {
      * sentences. A chunk id names its text (a hash of the document, the position and the text) and
      * the redaction policy is fixed while the service runs, so all three are worked out once per
      * chunk, not per query: redaction on output still covers every citation and every quoted
-     * sentence, at the price of a map lookup. The analysed terms of the chunks and their sentences
-     * (what the answerer and the groundedness check compare) are remembered the same way, by text:
-     * a text's terms depend on the text alone.
+     * sentence, at the price of a map lookup. The analysed terms of the chunk and of its sentences
+     * (what the answerer and the groundedness check compare) are remembered by text, a text's terms
+     * depending on the text alone; only these: a question or a model's words are analysed afresh and
+     * never kept.
      */
     private record Evidence(String text, int tokens, List<String> sentences) {
     }
@@ -88,7 +93,10 @@ public class QueryService {
     private Evidence evidence(ChunkHit hit) {
         return evidence.get(hit.chunkId(), id -> {
             var text = redactor.redact(hit.text());
-            return new Evidence(text, tokens.count(text), ExtractiveAnswerer.sentences(text));
+            var sentences = ExtractiveAnswerer.sentences(text);
+            analysed.put(text, index.terms(text));
+            sentences.forEach(sentence -> analysed.put(sentence, index.terms(sentence)));
+            return new Evidence(text, tokens.count(text), sentences);
         });
     }
 
