@@ -102,12 +102,18 @@ def service_pid():
     return component_pids()["rag-service"]
 
 
-def cpu_of(stat_file):
-    """The name and CPU seconds (user + system) in a /proc stat file."""
+def stat_of(stat_file):
+    """The name, parent pid and CPU seconds (user + system) in a /proc stat file."""
     with open(stat_file) as f:
         text = f.read()
     fields = text.rsplit(")", 1)[1].split()
-    return text[text.index("(") + 1:text.rindex(")")], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return text[text.index("(") + 1:text.rindex(")")], fields[1], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(stat_file):
+    """The name and CPU seconds (user + system) in a /proc stat file."""
+    name, _, cpu = stat_of(stat_file)
+    return name, cpu
 
 
 def service_cpu_seconds():
@@ -168,12 +174,9 @@ def machine_cpu():
         for entry in os.listdir("/proc"):
             if entry.isdigit():
                 try:
-                    with open(f"/proc/{entry}/stat") as f:
-                        fields = f.read().rsplit(")", 1)[1].split()
-                    parent[entry] = fields[1]
-                    cpu[entry] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                    _, parent[entry], cpu[entry] = stat_of(f"/proc/{entry}/stat")
                 except (OSError, IndexError):
-                    continue
+                    continue  # ended meanwhile
         per = {}
         for name, pid in component_pids().items():
             tree, grown = {pid}, True
