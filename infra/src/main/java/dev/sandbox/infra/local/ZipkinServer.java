@@ -45,6 +45,6 @@ final class ZipkinServer extends LocalServer {
                 "--armeria.ports[0].port=" + clientPort(),
                 "--armeria.ports[0].protocols[0]=http",
                 "--zipkin.storage.type=mem",
-                "--zipkin.storage.mem.max-spans=200000");
+                "--zipkin.storage.mem.max-spans=50000");
     }
 }
