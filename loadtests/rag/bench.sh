@@ -11,15 +11,17 @@
 #             (the figure a crowded machine moves least), the cores each side used (chunks/s is cores
 #             over CPU per chunk), where the service's CPU went, by thread, and the machine's, by process
 #   query   - the first query after the ingest on its own, then 5 warm-up and QUERIES timed queries
-#             per mode, one at a time, each question new (it pays the model): p50/p99, beside one raw embedding measured
-#             again right after them (the same machine, the same minute: a busy machine moves both)
+#             per mode, one at a time, each question new (it pays the model): p50/p99, beside QUERIES
+#             raw embeddings measured again right after them (the same machine, the same minute: a
+#             busy machine moves both), nearest-rank percentiles on both sides; the machine's cores
+#             by process during each mode's queries
 # Writes report.md under .sandbox/bench/rag/.
 set -euo pipefail
 source "$SANDBOX_ROOT/loadtests/lib.sh"
 
 PAGES="${PAGES:-80}"
 WARMUP="${WARMUP:-20}"
-QUERIES="${QUERIES:-100}"
+QUERIES="${QUERIES:-1000}"
 CORPUS="${CORPUS:-/usr/share/doc/postgresql-doc-15/html}"
 REPORT="$(report_dir rag)"
 SANDBOX="$SANDBOX_ROOT/sandbox"
@@ -33,7 +35,7 @@ fi
 raw_model() { # $1: log file, $2: tests; the RAW line of RawEmbeddingBench goes to the log
   # Only the model-tests execution (a JVM of its own): -Dtest would make the Quarkus one run them too.
   (cd "$SANDBOX_ROOT" && ./mvnw -B -q -o -pl rag-service -am test-compile surefire:test@model-tests -Drag.bench=true \
-     -Drag.bench.corpus="$CORPUS" -Drag.bench.pages="$PAGES" -Dtest="$2" -Dsurefire.failIfNoSpecifiedTests=false) > "$1" 2>&1 \
+     -Drag.bench.corpus="$CORPUS" -Drag.bench.pages="$PAGES" -Drag.bench.latencies="$QUERIES" -Dtest="$2" -Dsurefire.failIfNoSpecifiedTests=false) > "$1" 2>&1 \
     || { tail -30 "$1"; exit 1; }
 }
 say "eval and the raw model (a JVM of its own, before the sandbox starts)"
@@ -95,6 +97,17 @@ if cores:
     print("\nThe machine during the timed ingest, cores used on average:\n\n| process | cores |\n|---|---:|")
     for name, used in cores.items():
         print(f"| {name} | {used:.2f} |")
+by_mode = {mode: c for mode, c in (json.load(open(sys.argv[1])).get("query_cores") or {}).items() if c}
+if by_mode:
+    names = list(next(iter(by_mode.values())))
+    print("\nThe machine during the timed queries (one at a time), cores used on average:\n")
+    print("| process | " + " | ".join(by_mode) + " |\n|---|" + "---:|" * len(by_mode))
+    for name in names:
+        print(f"| {name} | " + " | ".join(f"{c.get(name, 0):.2f}" for c in by_mode.values()) + " |")
+    # One query at a time: the service's CPU per query is its cores times the time, over the queries.
+    latency = json.load(open(sys.argv[1]))["latency"]
+    print("| rag-service's CPU per query | " + " | ".join(
+        f"{by_mode[m].get('rag-service', 0) * latency[m]['seconds'] * 1000 / latency[m]['n']:.1f} ms" for m in by_mode) + " |")
 shares = json.load(open(sys.argv[1])).get("cpu_by_threads")
 if shares:
     total = sum(shares.values())
