@@ -163,8 +163,9 @@ def cpu_shares(before, after):
 
 def machine_cpu():
     """CPU seconds so far: the machine's busy time (all cores, /proc/stat), each component's, and this
-    client's. The service and its model share two cores with everything else the sandbox runs; what
-    the others take during the ingest is what the service's threads could not have."""
+    client's, and what the host took (steal). The service and its model share two cores with
+    everything else the sandbox runs; what the others take during the ingest or the queries is what
+    the service's threads could not have."""
     try:
         with open("/proc/stat") as f:
             fields = [int(x) for x in f.readline().split()[1:]]
