@@ -26,6 +26,7 @@ import dev.sandbox.chat.testing.BenchSockets;
 import dev.sandbox.chat.testing.ChatNodes;
 import dev.sandbox.chat.testing.WsClient;
 import dev.sandbox.infra.Component;
+import dev.sandbox.infra.testing.Percentiles;
 import dev.sandbox.infra.testing.ServiceUnderTest;
 import dev.sandbox.infra.testing.TestInfrastructure;
 
@@ -241,12 +242,6 @@ class ChatBenchIT {
     }
 
     static double pct(Sample[] samples, int p) {
-        return pct(Arrays.stream(samples).mapToDouble(Sample::millis).toArray(), p);
-    }
-
-    static double pct(double[] samples, int p) {
-        var sorted = samples.clone();
-        Arrays.sort(sorted);
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+        return Percentiles.nearestRank(Arrays.stream(samples).mapToDouble(Sample::millis).toArray(), p);
     }
 }

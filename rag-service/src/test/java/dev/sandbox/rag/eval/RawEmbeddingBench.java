@@ -7,13 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
 
+import dev.sandbox.infra.testing.Percentiles;
 import dev.sandbox.rag.chunk.Chunker;
 import dev.sandbox.rag.chunk.DocumentParser;
 import dev.sandbox.rag.embed.MiniLm;
@@ -72,14 +72,8 @@ class RawEmbeddingBench {
                 model.embed(List.of("How does the gateway keep rate limits shared across instances " + i + "?"));
                 latencies[i] = (System.nanoTime() - t) / 1e6;
             }
-            Arrays.sort(latencies);
             System.out.printf("RAW embeddings_per_s=%.1f single_embed_p50_ms=%.1f single_embed_p99_ms=%.1f texts=%d cpu_ms_per_embedding=%.2f%n",
-                    perSecond, nearestRank(latencies, 0.5), nearestRank(latencies, 0.99), embedded, cpuMsPerEmbedding);
+                    perSecond, Percentiles.nearestRank(latencies, 50), Percentiles.nearestRank(latencies, 99), embedded, cpuMsPerEmbedding);
         }
-    }
-
-    /** The nearest-rank percentile of sorted samples: the 99th of 100, the 990th of 1,000. */
-    static double nearestRank(double[] sorted, double q) {
-        return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
     }
 }
