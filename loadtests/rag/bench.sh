@@ -92,12 +92,13 @@ print(f"| rag-service RSS after ingest | {rss} | | | |")
 PY
 python3 - "$REPORT/service.json" >> "$REPORT/report.md" <<'PY'
 import json, sys
-cores = json.load(open(sys.argv[1])).get("cores")
+s = json.load(open(sys.argv[1]))
+cores = s.get("cores")
 if cores:
     print("\nThe machine during the timed ingest, cores used on average:\n\n| process | cores |\n|---|---:|")
     for name, used in cores.items():
         print(f"| {name} | {used:.2f} |")
-by_mode = {mode: c for mode, c in (json.load(open(sys.argv[1])).get("query_cores") or {}).items() if c}
+by_mode = {mode: c for mode, c in (s.get("query_cores") or {}).items() if c}
 if by_mode:
     names = list(next(iter(by_mode.values())))
     print("\nThe machine during the timed queries (one at a time), cores used on average:\n")
@@ -105,10 +106,10 @@ if by_mode:
     for name in names:
         print(f"| {name} | " + " | ".join(f"{c.get(name, 0):.2f}" for c in by_mode.values()) + " |")
     # One query at a time: the service's CPU per query is its cores times the time, over the queries.
-    latency = json.load(open(sys.argv[1]))["latency"]
+    latency = s["latency"]
     print("| rag-service's CPU per query | " + " | ".join(
         f"{by_mode[m].get('rag-service', 0) * latency[m]['seconds'] * 1000 / latency[m]['n']:.1f} ms" for m in by_mode) + " |")
-shares = json.load(open(sys.argv[1])).get("cpu_by_threads")
+shares = s.get("cpu_by_threads")
 if shares:
     total = sum(shares.values())
     print("\nrag-service's CPU during the timed ingest, by thread:\n\n| threads | CPU | share |\n|---|---:|---:|")
